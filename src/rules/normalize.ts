@@ -1,0 +1,201 @@
+/**
+ * Japanese-aware text folding, applied with the same options to keywords when rules are compiled
+ * and to every incoming message when it is matched, so both sides always meet in one form.
+ */
+
+/**
+ * Which folds {@link normalize} applies. Every fold is on unless set to `false`.
+ *
+ * The defaults follow LINE's own auto-response, which does not distinguish upper and lower case
+ * or double- and single-byte characters, and add the folds Japanese users need in practice.
+ */
+export interface NormalizeOptions {
+  /** Unicode NFKC: full-width ASCII and half-width katakana to their usual forms (`ＡＢＣ` → `ABC`, `ﾌﾟﾚｾﾞﾝﾄ` → `プレゼント`). */
+  width?: boolean;
+  /** Case folding (`Coupon` → `coupon`). */
+  case?: boolean;
+  /** Hiragana folded into katakana (`ぷれぜんと` → `プレゼント`). */
+  kana?: boolean;
+  /**
+   * Prolonged sound marks and their look-alikes (`ー ｰ － — ― ～ 〜 - ~`) unified to `ー` and runs
+   * collapsed (`ケ〜〜キ` → `ケーキ`). Look-alikes fold only after kana, so `e-mail` keeps its hyphen.
+   */
+  prolongedSound?: boolean;
+  /** Whitespace (including the ideographic space) trimmed at both ends and runs collapsed to one space. */
+  whitespace?: boolean;
+  /** Emoji variation selectors (U+FE0E, U+FE0F) dropped, so `❤️` and `❤` are one character. */
+  variationSelectors?: boolean;
+  /**
+   * Punctuation, symbols and emoji stripped at both ends of the message
+   * (`プレゼント！` and `🎁プレゼント🎁` become `プレゼント`). Inner ones are kept.
+   */
+  edgeSymbols?: boolean;
+}
+
+/** The folds with every option resolved; what compiled rule sets carry. */
+export type ResolvedNormalizeOptions = Required<NormalizeOptions>;
+
+/** Every fold on: the default of rule files and of {@link normalize}. */
+export const DEFAULT_NORMALIZE_OPTIONS: ResolvedNormalizeOptions = Object.freeze({
+  width: true,
+  case: true,
+  kana: true,
+  prolongedSound: true,
+  whitespace: true,
+  variationSelectors: true,
+  edgeSymbols: true,
+});
+
+/** Fills in the defaults for the options that are not set. */
+export function resolveNormalizeOptions(options: NormalizeOptions = {}): ResolvedNormalizeOptions {
+  return { ...DEFAULT_NORMALIZE_OPTIONS, ...options };
+}
+
+const PROLONGED_MARK = 0x30fc; // ー
+const HALFWIDTH_PROLONGED_MARK = 0xff70; // ｰ
+const SPACE = 0x20;
+
+// One table read tells what a code unit is, so the folding loop costs little for characters
+// that no fold touches (most of every message).
+const HIRAGANA = 1; // folded to katakana (+0x60)
+const KANA = 2; // a kana or ー: after it, a look-alike reads as ー
+const LOOKALIKE = 4; // dashes, minus signs and tildes typed instead of ー
+const WHITESPACE = 8;
+const VARIATION_SELECTOR = 16;
+
+const CHAR_CLASS = buildCharClasses();
+
+function buildCharClasses(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  const mark = (from: number, to: number, flag: number) => {
+    for (let c = from; c <= to; c++) table[c] |= flag;
+  };
+  mark(0x3041, 0x3096, HIRAGANA);
+  mark(0x309d, 0x309e, HIRAGANA); // ゝゞ -> ヽヾ
+  mark(0x3041, 0x309f, KANA);
+  mark(0x30a1, 0x30ff, KANA);
+  mark(0xff66, 0xff9f, KANA);
+  for (const c of [
+    0x2d, 0x7e, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x301c, 0x3030, 0xff0d, 0xff5e,
+  ]) {
+    mark(c, c, LOOKALIKE);
+  }
+  // Unicode White_Space, so the fold also works with `width` off (NFKC maps most to U+0020).
+  for (const c of [0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]) mark(c, c, WHITESPACE);
+  mark(0x09, 0x0d, WHITESPACE);
+  mark(0x2000, 0x200a, WHITESPACE);
+  mark(0xfe0e, 0xfe0f, VARIATION_SELECTOR);
+  return table;
+}
+
+// Characters stripped at the ends of a message: punctuation, symbols (emoji are So), format
+// characters (ZWJ, tags), emoji variation selectors and the keycap mark that complete an emoji.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one character at a time, on purpose.
+const EDGE_SYMBOL = /^[\p{P}\p{S}\p{Cf}\p{Cc}\uFE0E\uFE0F\u20E3]$/u;
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one character at a time, on purpose.
+const EDGE_SYMBOL_OR_SPACE = /^[\p{P}\p{S}\p{Cf}\p{Cc}\p{White_Space}\uFE0E\uFE0F\u20E3]$/u;
+
+function stripEdges(text: string, edge: RegExp): string {
+  let start = 0;
+  while (start < text.length) {
+    const cp = text.codePointAt(start) as number;
+    const width = cp > 0xffff ? 2 : 1;
+    if (!edge.test(text.slice(start, start + width))) break;
+    start += width;
+  }
+  let end = text.length;
+  while (end > start) {
+    const low = text.charCodeAt(end - 1);
+    const width =
+      low >= 0xdc00 && low <= 0xdfff && end - 2 >= start && isHighSurrogate(text.charCodeAt(end - 2)) ? 2 : 1;
+    if (!edge.test(text.slice(end - width, end))) break;
+    end -= width;
+  }
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+// Reused between calls: building the result in a typed array and converting once is several
+// times faster than appending one character at a time for the short texts LINE users send.
+let scratch = new Uint16Array(256);
+
+/**
+ * Folds `text` so that the ways users type one keyword become one string.
+ *
+ * The folds run in a fixed order: width (NFKC), edge symbols and whitespace, case, then one pass
+ * for variation selectors, kana, prolonged sound marks and inner whitespace.
+ *
+ * @example
+ * ```ts
+ * normalize("ﾌﾟﾚｾﾞﾝﾄ！");    // "プレゼント"
+ * normalize("ぷれぜんと🎁");   // "プレゼント"
+ * normalize("すご〜〜い", { kana: false }); // "すごーい"
+ * ```
+ */
+export function normalize(text: string, options?: NormalizeOptions): string {
+  return normalizeResolved(text, options ? resolveNormalizeOptions(options) : DEFAULT_NORMALIZE_OPTIONS);
+}
+
+/** {@link normalize} without re-resolving the options: the matcher's hot path. */
+export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): string {
+  let s = o.width ? text.normalize("NFKC") : text;
+  // Spaces between edge symbols ("プレゼント ！") go with them; plain edge spaces are trimmed below.
+  if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL_OR_SPACE : EDGE_SYMBOL);
+  if (o.case) s = s.toLowerCase();
+  if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return s;
+
+  const foldKana = o.kana;
+  const foldProlonged = o.prolongedSound;
+  const foldSpace = o.whitespace;
+  const dropSelectors = o.variationSelectors;
+  const length = s.length;
+  if (scratch.length < length) scratch = new Uint16Array(Math.max(length, scratch.length * 2));
+  const out = scratch;
+  let n = 0;
+  let changed = false;
+  for (let i = 0; i < length; i++) {
+    let c = s.charCodeAt(i);
+    const cls = CHAR_CLASS[c];
+    if (cls === 0) {
+      out[n++] = c;
+      continue;
+    }
+    if (dropSelectors && cls & VARIATION_SELECTOR) {
+      changed = true;
+      continue;
+    }
+    if (foldKana && cls & HIRAGANA) {
+      c += 0x60;
+      changed = true;
+    }
+    if (foldProlonged) {
+      const previous = n > 0 ? out[n - 1] : 0;
+      if (c === HALFWIDTH_PROLONGED_MARK || (cls & LOOKALIKE && CHAR_CLASS[previous] & KANA)) {
+        c = PROLONGED_MARK;
+        changed = true;
+      }
+      if (c === PROLONGED_MARK && previous === PROLONGED_MARK) {
+        changed = true;
+        continue;
+      }
+    }
+    if (foldSpace && cls & WHITESPACE) {
+      if (n === 0 || out[n - 1] === SPACE) {
+        changed = true;
+        continue;
+      }
+      if (c !== SPACE) changed = true;
+      c = SPACE;
+    }
+    out[n++] = c;
+  }
+  if (foldSpace && n > 0 && out[n - 1] === SPACE) {
+    n--;
+    changed = true;
+  }
+  if (!changed) return s;
+  return String.fromCharCode.apply(null, out.subarray(0, n) as unknown as number[]);
+}

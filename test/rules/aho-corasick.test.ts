@@ -1,0 +1,59 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AhoCorasick } from "../../src/rules/aho-corasick.js";
+
+function hits(ac: AhoCorasick, patterns: string[], text: string): string[] {
+  const count = ac.scan(text);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(`${patterns[ac.hitPattern[i] as number]}@${ac.hitStart[i]}`);
+  return out.sort();
+}
+
+function naiveHits(patterns: string[], text: string): string[] {
+  const out: string[] = [];
+  for (const p of patterns) {
+    for (let i = text.indexOf(p); i !== -1; i = text.indexOf(p, i + 1)) out.push(`${p}@${i}`);
+  }
+  return out.sort();
+}
+
+describe("AhoCorasick", () => {
+  it("finds overlapping occurrences (the classic he/she/his/hers)", () => {
+    const patterns = ["he", "she", "his", "hers"];
+    const ac = new AhoCorasick(patterns);
+    expect(hits(ac, patterns, "ushers")).toEqual(["he@2", "hers@2", "she@1"]);
+  });
+
+  it("handles Japanese, surrogate pairs and patterns that are prefixes of others", () => {
+    const patterns = ["プレ", "プレゼント", "ゼント", "🎁", "ト🎁"];
+    const ac = new AhoCorasick(patterns);
+    expect(hits(ac, patterns, "プレゼント🎁プレ")).toEqual(naiveHits(patterns, "プレゼント🎁プレ"));
+  });
+
+  it("bisects wide nodes (more children than the linear search limit)", () => {
+    const patterns = Array.from({ length: 40 }, (_, i) => `a${String.fromCharCode(0x3042 + i)}`);
+    const ac = new AhoCorasick(patterns);
+    const text = patterns.join("x");
+    expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+  });
+
+  it("refuses empty and duplicate patterns", () => {
+    expect(() => new AhoCorasick([""])).toThrow(RangeError);
+    expect(() => new AhoCorasick(["a", "a"])).toThrow(RangeError);
+  });
+
+  it("agrees with indexOf on random patterns and texts", () => {
+    const unit = fc.constantFrom(..."abアイ😀".split(""), "\uD83D");
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit, minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
+        fc.string({ unit, maxLength: 30 }),
+        (patterns, text) => {
+          const ac = new AhoCorasick(patterns);
+          expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
