@@ -1,11 +1,52 @@
 /**
  * line-responder: keyword campaigns for LINE Official Account bots that never fail silently.
  *
+ * The core entry: rule files, Japanese-aware normalization, the matcher and lint.
+ * Framework adapters, stores and the testing kit live behind their own subpaths.
+ *
  * @packageDocumentation
  */
+export {
+  type CandidateOutcome,
+  compileRules,
+  type MatchCandidate,
+  type MatchExplanation,
+  type MatchOptions,
+  type RuleMatch,
+  type RuleMatcher,
+} from "./rules/compile.js";
+export {
+  formatIssue,
+  type IssueCode,
+  type IssueSeverity,
+  RuleSetError,
+  type RuleSetIssue,
+} from "./rules/issues.js";
+export { type LintOptions, lintRules } from "./rules/lint.js";
 export {
   DEFAULT_NORMALIZE_OPTIONS,
   type NormalizeOptions,
   normalize,
   type ResolvedNormalizeOptions,
 } from "./rules/normalize.js";
+export { parseRuleSet } from "./rules/parse.js";
+export {
+  MATCH_KINDS,
+  type MatchKind,
+  type Message,
+  MessageSchema,
+  MessagesSchema,
+  NormalizeOptionsSchema,
+  type Reward,
+  RewardLimitSchema,
+  RewardSchema,
+  type Rule,
+  RuleSchema,
+  type RuleSet,
+  type RuleSetInput,
+  RuleSetSchema,
+  type RuleWindow,
+  SOURCE_TYPES,
+  type SourceType,
+  WindowSchema,
+} from "./rules/schema.js";

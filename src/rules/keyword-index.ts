@@ -1,0 +1,181 @@
+/**
+ * The compiled form of a rule set: every keyword normalized once, exact keywords in a hash map,
+ * prefix and contains keywords in one Aho-Corasick automaton, regexes on RE2. Shared by the
+ * matcher (the best active keyword) and by lint (every keyword a text meets).
+ */
+import { AhoCorasick } from "./aho-corasick.js";
+import { normalizeResolved, type ResolvedNormalizeOptions, resolveNormalizeOptions } from "./normalize.js";
+import { type CompiledRegex, compileRegex } from "./regex.js";
+import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
+import { parseInstant } from "./time.js";
+
+/** Bit per source type, so a rule's allowed sources are one mask test. */
+export const SOURCE_BIT: Readonly<Record<SourceType, number>> = { user: 1, group: 2, room: 4 };
+
+/** A rule with what matching needs precomputed. */
+export interface IndexedRule {
+  readonly rule: Rule;
+  /** Position in the file. */
+  readonly index: number;
+  /** Position after sorting by priority (higher first), then file order: 0 is tried first. */
+  readonly rank: number;
+  /** Window start in epoch ms (inclusive), or -Infinity. */
+  readonly from: number;
+  /** Window end in epoch ms (exclusive), or +Infinity. */
+  readonly until: number;
+  readonly sourceMask: number;
+}
+
+/** One keyword of one rule. */
+export interface KeywordEntry {
+  readonly rule: IndexedRule;
+  /** The keyword as written in the rule. */
+  readonly keyword: string;
+  readonly keywordIndex: number;
+  /** The keyword after normalization (the pattern itself for regex rules). */
+  readonly normalized: string;
+  readonly kind: MatchKind;
+  /** Tie-breaking order over all entries: rule rank, then keyword position. Lower wins. */
+  readonly order: number;
+}
+
+/** A keyword that a text meets, and where (UTF-16 offset in the normalized text; 0 for exact and regex). */
+export interface KeywordHit {
+  readonly entry: KeywordEntry;
+  readonly start: number;
+}
+
+/** Whether the rule may answer at `at` (epoch ms) for a message from a source with bit `sourceBit`. */
+export function isActive(rule: IndexedRule, at: number, sourceBit: number): boolean {
+  return (rule.sourceMask & sourceBit) !== 0 && at >= rule.from && at < rule.until;
+}
+
+export class KeywordIndex {
+  readonly options: ResolvedNormalizeOptions;
+  readonly rules: readonly IndexedRule[];
+  readonly entries: readonly KeywordEntry[];
+  /** Whether any rule has a window, so matching must know the time. */
+  readonly hasWindows: boolean;
+
+  private readonly exact = new Map<string, KeywordEntry[]>();
+  private readonly automaton: AhoCorasick | undefined;
+  private readonly byPattern: KeywordEntry[][] = [];
+  private readonly regexes: { entry: KeywordEntry; regex: CompiledRegex }[] = [];
+
+  /**
+   * Indexes a rule set. Keywords that cannot match (empty after normalization, refused regexes)
+   * are left out: `checkRuleSet` reports them, and the matcher never loads such a set.
+   */
+  constructor(ruleSet: RuleSet) {
+    this.options = resolveNormalizeOptions(ruleSet.normalize);
+    const byRank = ruleSet.rules
+      .map((rule, index) => ({ rule, index }))
+      .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index);
+    const rules: IndexedRule[] = new Array(byRank.length);
+    const entries: KeywordEntry[] = [];
+    byRank.forEach(({ rule, index }, rank) => {
+      const indexed: IndexedRule = {
+        rule,
+        index,
+        rank,
+        from: windowEdge(rule.window?.from, ruleSet.timezone, Number.NEGATIVE_INFINITY),
+        until: windowEdge(rule.window?.until, ruleSet.timezone, Number.POSITIVE_INFINITY),
+        sourceMask: rule.sources.reduce((mask, source) => mask | SOURCE_BIT[source], 0),
+      };
+      rules[index] = indexed;
+      rule.keywords.forEach((keyword, keywordIndex) => {
+        const normalized = rule.match === "regex" ? keyword : normalizeResolved(keyword, this.options);
+        entries.push({ rule: indexed, keyword, keywordIndex, normalized, kind: rule.match, order: entries.length });
+      });
+    });
+    this.rules = rules;
+    this.entries = entries;
+    this.hasWindows = rules.some((r) => r.from !== Number.NEGATIVE_INFINITY || r.until !== Number.POSITIVE_INFINITY);
+
+    const patternIds = new Map<string, number>();
+    for (const entry of entries) {
+      if (entry.kind === "regex") {
+        const compiled = compileRegex(entry.normalized, this.options.case);
+        if (compiled.ok) this.regexes.push({ entry, regex: compiled.regex });
+        continue;
+      }
+      if (entry.normalized === "") continue;
+      if (entry.kind === "exact") {
+        const list = this.exact.get(entry.normalized);
+        if (list) list.push(entry);
+        else this.exact.set(entry.normalized, [entry]);
+        continue;
+      }
+      let id = patternIds.get(entry.normalized);
+      if (id === undefined) {
+        id = this.byPattern.length;
+        patternIds.set(entry.normalized, id);
+        this.byPattern.push([]);
+      }
+      this.byPattern[id]?.push(entry);
+    }
+    this.automaton = patternIds.size > 0 ? new AhoCorasick([...patternIds.keys()]) : undefined;
+  }
+
+  /**
+   * The winning keyword for a normalized text: among keywords that match and whose rule is
+   * active, the one of the highest-ranked rule (then the first listed in that rule).
+   */
+  best(normalized: string, at: number, sourceBit: number): KeywordEntry | undefined {
+    let best: KeywordEntry | undefined;
+    const exact = this.exact.get(normalized);
+    if (exact) {
+      for (const entry of exact) {
+        if (isActive(entry.rule, at, sourceBit)) {
+          best = entry;
+          break;
+        }
+      }
+    }
+    const automaton = this.automaton;
+    if (automaton) {
+      const hits = automaton.scan(normalized);
+      const { hitPattern, hitStart } = automaton;
+      for (let h = 0; h < hits; h++) {
+        const atStart = hitStart[h] === 0;
+        for (const entry of this.byPattern[hitPattern[h] as number] as KeywordEntry[]) {
+          if (best !== undefined && entry.order >= best.order) break;
+          if (entry.kind === "prefix" && !atStart) continue;
+          if (isActive(entry.rule, at, sourceBit)) {
+            best = entry;
+            break;
+          }
+        }
+      }
+    }
+    for (const { entry, regex } of this.regexes) {
+      if (best !== undefined && entry.order >= best.order) break;
+      if (isActive(entry.rule, at, sourceBit) && regex.test(normalized)) best = entry;
+    }
+    return best;
+  }
+
+  /** Every keyword that the normalized text meets, whatever the windows and sources, best first. */
+  hits(normalized: string): KeywordHit[] {
+    const found: KeywordHit[] = [];
+    for (const entry of this.exact.get(normalized) ?? []) found.push({ entry, start: 0 });
+    if (this.automaton) {
+      const count = this.automaton.scan(normalized);
+      for (let h = 0; h < count; h++) {
+        const start = this.automaton.hitStart[h] as number;
+        for (const entry of this.byPattern[this.automaton.hitPattern[h] as number] as KeywordEntry[]) {
+          if (entry.kind === "contains" || start === 0) found.push({ entry, start });
+        }
+      }
+    }
+    for (const { entry, regex } of this.regexes) if (regex.test(normalized)) found.push({ entry, start: 0 });
+    found.sort((a, b) => a.entry.order - b.entry.order || a.start - b.start);
+    // A keyword met twice counts once: its first occurrence.
+    return found.filter((hit, i) => i === 0 || found[i - 1]?.entry !== hit.entry);
+  }
+}
+
+function windowEdge(text: string | undefined, timeZone: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  return parseInstant(text, timeZone) ?? fallback;
+}

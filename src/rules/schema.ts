@@ -1,0 +1,130 @@
+/**
+ * The rule file format, version 1, as zod schemas. The schemas check shape only; what needs the
+ * whole rule set (ids, references, regexes) is checked in `check.ts` after the shape is right.
+ */
+import { z } from "zod";
+import { isValidTimeZone, parseInstant } from "./time.js";
+
+/** Keyword matching kinds: whole message, start of message, anywhere, or an RE2 regular expression. */
+export const MATCH_KINDS = ["exact", "prefix", "contains", "regex"] as const;
+/** How a rule's keywords are compared with a message. */
+export type MatchKind = (typeof MATCH_KINDS)[number];
+
+/** Where a message was sent: a one-to-one chat, a group chat, or a multi-person room. */
+export const SOURCE_TYPES = ["user", "group", "room"] as const;
+/** The `source.type` of a LINE webhook event. */
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+const nonEmptyString = z.string({ error: "must be a string" }).min(1, "must not be empty");
+
+/**
+ * A LINE message object. Only `type` is checked here; the rewards module validates each type's
+ * fields (https URLs, audio duration, text length) before a campaign starts.
+ */
+export const MessageSchema = z.looseObject({
+  type: z.string({ error: 'needs a "type" (text, audio, image, coupon...)' }).min(1),
+});
+
+/** LINE accepts 1 to 5 message objects per reply or push. */
+export const MessagesSchema = z
+  .array(MessageSchema, { error: "must be a list of LINE message objects" })
+  .min(1, "needs at least 1 message")
+  .max(5, "LINE sends at most 5 messages at once");
+
+/** How often one user can receive a reward. */
+export const RewardLimitSchema = z.union(
+  [
+    z.literal("once-per-user"),
+    z.literal("unlimited"),
+    z.strictObject({
+      perUser: z
+        .number({ error: "must be a whole number" })
+        .int("must be a whole number")
+        .positive("must be at least 1"),
+    }),
+  ],
+  { error: 'must be "once-per-user", "unlimited" or { perUser: N }' },
+);
+
+/** A reward: the messages a user receives, and how many users and how often. */
+export const RewardSchema = z.strictObject({
+  messages: MessagesSchema,
+  limit: RewardLimitSchema.default("once-per-user"),
+  stock: z
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .positive("must be at least 1")
+    .optional(),
+});
+
+const instant = z
+  .string({ error: 'must be an ISO 8601 time in quotes, like "2019-08-04T00:00:00+09:00"' })
+  .refine((text) => parseInstant(text, "UTC") !== undefined, {
+    error: 'is not a valid ISO 8601 time (write "2019-08-04", "2019-08-04T10:00" or "2019-08-04T10:00:00+09:00")',
+  });
+
+/** When a rule is live: from (inclusive) until (exclusive). A time without offset is in the rule set's `timezone`. */
+export const WindowSchema = z
+  .strictObject({ from: instant.optional(), until: instant.optional() })
+  .refine((w) => w.from !== undefined || w.until !== undefined, {
+    error: "needs from, until, or both",
+  });
+
+/** One keyword rule. Exactly one of `reward` and `reply`. */
+export const RuleSchema = z
+  .strictObject({
+    id: nonEmptyString,
+    match: z.enum(MATCH_KINDS, { error: `must be one of ${MATCH_KINDS.join(", ")}` }).default("exact"),
+    keywords: z.array(nonEmptyString, { error: "must be a list of keywords" }).min(1, "needs at least 1 keyword"),
+    reward: nonEmptyString.optional(),
+    reply: MessagesSchema.optional(),
+    window: WindowSchema.optional(),
+    priority: z.number({ error: "must be a whole number" }).int("must be a whole number").default(0),
+    sources: z
+      .array(z.enum(SOURCE_TYPES, { error: `must be one of ${SOURCE_TYPES.join(", ")}` }))
+      .min(1, "needs at least 1 source")
+      .default(["user"]),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.reward === undefined && rule.reply === undefined) {
+      ctx.addIssue({ code: "custom", message: "needs either reward: <id> or reply: [messages]" });
+    } else if (rule.reward !== undefined && rule.reply !== undefined) {
+      ctx.addIssue({ code: "custom", message: "has both reward and reply; keep one" });
+    }
+  });
+
+/** Folds applied to keywords and messages; see {@link NormalizeOptions}. */
+export const NormalizeOptionsSchema = z.strictObject({
+  width: z.boolean().optional(),
+  case: z.boolean().optional(),
+  kana: z.boolean().optional(),
+  prolongedSound: z.boolean().optional(),
+  whitespace: z.boolean().optional(),
+  variationSelectors: z.boolean().optional(),
+  edgeSymbols: z.boolean().optional(),
+});
+
+/** A whole rule file, version 1. */
+export const RuleSetSchema = z.strictObject({
+  version: z.literal(1, { error: "must be 1 (the only rule file version)" }),
+  timezone: z
+    .string({ error: "must be an IANA time zone such as Asia/Tokyo" })
+    .refine(isValidTimeZone, { error: "is not a time zone this runtime knows (try Asia/Tokyo or UTC)" })
+    .default("Asia/Tokyo"),
+  normalize: NormalizeOptionsSchema.default({}),
+  rewards: z.record(nonEmptyString, RewardSchema).default({}),
+  rules: z.array(RuleSchema, { error: "must be a list of rules" }),
+});
+
+/** A rule set as written in a file or in code, before defaults are filled in. */
+export type RuleSetInput = z.input<typeof RuleSetSchema>;
+/** A validated rule set with every default filled in: what {@link compileRules} takes. */
+export type RuleSet = z.output<typeof RuleSetSchema>;
+/** A validated rule. */
+export type Rule = z.output<typeof RuleSchema>;
+/** A validated reward. */
+export type Reward = z.output<typeof RewardSchema>;
+/** A LINE message object as the rule file holds it. */
+export type Message = z.output<typeof MessageSchema>;
+/** A campaign window as written. */
+export type RuleWindow = z.output<typeof WindowSchema>;
