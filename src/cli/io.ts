@@ -1,0 +1,16 @@
+/** What a command may touch, passed in so tests run commands in-process with captured output. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readFile: (path: string) => Promise<string>;
+}
+
+/** A mistake in how the command was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** A problem with the user's input (a file that cannot be read): printed as one line, exit code 1. */
+export class InputError extends Error {
+  override readonly name = "InputError";
+}

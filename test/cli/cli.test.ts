@@ -1,0 +1,206 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { run } from "../../src/cli/run.js";
+
+const example = fileURLToPath(new URL("../../examples/rules/campaign.yaml", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "line-responder-cli-"));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function cli(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readFile: (p) => readFile(p, "utf8"),
+  });
+  return { code, stdout, stderr };
+}
+
+const broken = `version: 1
+rules:
+  - id: gift
+    keywords: [""]
+    reply: [{ type: text, text: hi }]
+  - id: gift
+    match: regex
+    keywords: ["(?=x)"]
+    reply: [{ type: text, text: hi }]
+    colour: red
+`;
+
+describe("line-responder lint", () => {
+  it("a clean file: exit 0", async () => {
+    const path = file(
+      "clean.yaml",
+      "version: 1\nrules:\n  - { id: a, keywords: [x], reply: [{type: text, text: hi}] }\n",
+    );
+    expect(await cli("lint", path)).toEqual({ code: 0, stdout: `${path}: ok (1 rule)\n`, stderr: "" });
+  });
+
+  it("warnings only: printed, exit 0", async () => {
+    const result = await cli("lint", example, "--at", "2020-01-01T00:00:00+09:00");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `${example}: 1 warning\n  warning rules[0].window.until (line 15): the window ended 2019-08-11T00:00:00+09:00; the rule no longer answers\n`,
+    );
+  });
+
+  it("errors: one line per problem with its path, exit 1, no stack trace", async () => {
+    const path = file("broken.yaml", broken);
+    const result = await cli("lint", path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")).toEqual([
+      `${path}: 2 errors`,
+      "  error   rules[0].keywords[0] (line 4): must not be empty",
+      '  error   rules[1].colour (line 10): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources)',
+      "",
+    ]);
+  });
+
+  it("--json: one object with every issue", async () => {
+    const path = file("broken2.yaml", broken.replace("colour: red\n", "").replace('[""]', "[x]"));
+    const result = await cli("lint", path, "--json");
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      file: path,
+      errors: 2,
+      warnings: 0,
+      issues: [
+        { severity: "error", code: "duplicate-rule-id", path: "rules[1].id", line: 6 },
+        { severity: "error", code: "unsafe-regex", path: "rules[1].keywords[0]", line: 8 },
+      ],
+    });
+    const clean = await cli("lint", example, "--json", "--at", "2019-08-05T00:00:00+09:00");
+    expect(JSON.parse(clean.stdout)).toEqual({ file: example, errors: 0, warnings: 0, issues: [] });
+  });
+
+  it("a missing file: one line, exit 1", async () => {
+    expect(await cli("lint", join(dir, "nope.yaml"))).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `line-responder: cannot read ${join(dir, "nope.yaml")}: no such file\n`,
+    });
+  });
+});
+
+describe("line-responder explain", () => {
+  it("prints the normalized text and the answering rule for each text", async () => {
+    const result = await cli("explain", example, "ﾌﾟﾚｾﾞﾝﾄ！", "くーぽん下さい", "hello", "--at", "2019-08-05T12:00");
+    expect(result).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: [
+        '"ﾌﾟﾚｾﾞﾝﾄ！" -> "プレゼント"',
+        '  => survey-gift (exact "プレゼント"): answers',
+        '"くーぽん下さい" -> "クーポン下サイ"',
+        '  => coupon (contains "クーポン"): answers',
+        '"hello" -> "hello"',
+        "  no keyword matches",
+        "",
+      ].join("\n"),
+    });
+  });
+
+  it("--json prints one object per text, in the documented shape", async () => {
+    const result = await cli(
+      "explain",
+      example,
+      "ぷれぜんと🎁",
+      "nothing",
+      "--json",
+      "--at",
+      "2019-08-05T12:00:00+09:00",
+    );
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      {
+        text: "ぷれぜんと🎁",
+        normalized: "プレゼント",
+        match: { ruleId: "survey-gift", keyword: "プレゼント", kind: "exact" },
+        candidates: [{ ruleId: "survey-gift", keyword: "プレゼント", kind: "exact", priority: 0, outcome: "matched" }],
+      },
+      { text: "nothing", normalized: "nothing", match: null, candidates: [] },
+    ]);
+  });
+
+  it("--source and a closed window explain why no rule answers", async () => {
+    const result = await cli("explain", example, "プレゼント", "--source", "group", "--at", "2019-08-05T12:00");
+    expect(result.stdout).toContain('survey-gift (exact "プレゼント"): not allowed for this source');
+    expect(result.stdout).toContain("no rule answers");
+  });
+
+  it("a broken rule file: exit 1 with the problems", async () => {
+    const result = await cli("explain", file("broken3.yaml", broken), "x");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("rules[0].keywords[0] (line 4): must not be empty");
+  });
+});
+
+describe("usage errors: exit 2 with the usage", () => {
+  it.each([
+    [[], "missing command"],
+    [["frob"], 'unknown command "frob"'],
+    [["lint"], "lint: missing rule file"],
+    [["explain", example], "give at least one text"],
+    [["explain", example, "x", "--at", "yesterday"], '--at "yesterday" is not an ISO 8601 time'],
+    [["explain", example, "x", "--source", "channel"], "--source must be one of user, group, room"],
+    [["lint", example, "--bogus"], "Unknown option '--bogus'"],
+  ])("%j", async (args, message) => {
+    const result = await cli(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Usage:");
+  });
+
+  it("--help prints the usage, exit 0", async () => {
+    const result = await cli("--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("line-responder lint");
+  });
+});
+
+describe("the real process", () => {
+  const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+  const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+  const spawn = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(tsx, [main, ...args], (error, stdout, stderr) => {
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      });
+    });
+
+  it("sets the exit code and prints no stack trace for a bad rule file", async () => {
+    const result = await spawn("lint", file("broken4.yaml", broken));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("must not be empty");
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+    const explain = await spawn("explain", file("broken5.yaml", broken), "x");
+    expect(explain.code).toBe(1);
+    expect(explain.stderr).toContain("must not be empty");
+    expect(explain.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 0 on a good file", async () => {
+    const result = await spawn("explain", example, "プレゼント", "--at", "2019-08-05T12:00", "--json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).match.ruleId).toBe("survey-gift");
+  });
+});
