@@ -4,14 +4,18 @@
  * hits, not the number of keywords.
  *
  * Layout, chosen for the short messages of chat traffic: the root's transitions are a table
- * indexed by code unit (most characters of a message lead nowhere and cost one array read);
- * every other node keeps its children sorted in flat typed arrays (CSR), searched linearly when
- * few and by bisection when many. No object per node, no hashing on the hot path.
+ * indexed by code unit; nodes with many children (the first characters of many keywords) get a
+ * row indexed by a dense alphabet of the characters keywords use; every other node keeps its
+ * few children sorted in flat typed arrays, searched linearly. No object per node and no
+ * hashing on the hot path: each step is one to a few typed-array reads.
  */
 
 const ROOT = 0;
 const NONE = -1;
-const LINEAR_SEARCH_MAX = 8;
+const LINEAR_SEARCH_MAX = 16;
+// Direct rows cost (alphabet size + 1) entries each; past this many entries in all, the
+// widest nodes keep their rows and the rest fall back to bisection.
+const WIDE_TABLE_BUDGET = 1 << 22;
 
 export class AhoCorasick {
   /** Number of patterns; pattern ids run from 0 to `size - 1` in the order given. */
@@ -22,6 +26,12 @@ export class AhoCorasick {
   hitStart: Int32Array = new Int32Array(16);
 
   private readonly rootNext: Int32Array;
+  /** Code unit -> 1-based index in the alphabet of characters the patterns use; 0 when unused. */
+  private readonly charId: Uint16Array;
+  private readonly rowWidth: number;
+  /** Node -> its row in `wideTable`, or NONE. */
+  private readonly wideRow: Int32Array;
+  private readonly wideTable: Int32Array;
   private readonly childStart: Int32Array;
   private readonly childChar: Uint16Array;
   private readonly childNode: Int32Array;
@@ -32,8 +42,11 @@ export class AhoCorasick {
   private readonly outputLink: Int32Array;
   private readonly patternLength: Int32Array;
 
-  /** Builds the automaton. Patterns must be non-empty and distinct. */
-  constructor(patterns: readonly string[]) {
+  /**
+   * Builds the automaton. Patterns must be non-empty and distinct.
+   * `wideTableBudget` caps the entries of direct rows (tests lower it to exercise bisection).
+   */
+  constructor(patterns: readonly string[], { wideTableBudget = WIDE_TABLE_BUDGET } = {}) {
     this.size = patterns.length;
     this.patternLength = Int32Array.from(patterns, (p) => p.length);
 
@@ -91,6 +104,32 @@ export class AhoCorasick {
     }
 
     this.rootNext = rootNext;
+
+    const charId = new Uint16Array(0x10000);
+    let alphabet = 0;
+    for (let slot = 0; slot < nodeCount - 1; slot++) {
+      const c = childChar[slot];
+      if (charId[c] === 0) charId[c] = ++alphabet;
+    }
+    const rowWidth = alphabet + 1;
+    const width = (node: number) => childStart[node + 1] - childStart[node];
+    const wide: number[] = [];
+    for (let node = 1; node < nodeCount; node++) if (width(node) > LINEAR_SEARCH_MAX) wide.push(node);
+    wide.sort((a, b) => width(b) - width(a));
+    wide.length = Math.min(wide.length, Math.floor(wideTableBudget / rowWidth));
+    const wideRow = new Int32Array(nodeCount).fill(NONE);
+    const wideTable = new Int32Array(wide.length * rowWidth).fill(NONE);
+    wide.forEach((node, row) => {
+      wideRow[node] = row;
+      for (let slot = childStart[node]; slot < childStart[node + 1]; slot++) {
+        wideTable[row * rowWidth + charId[childChar[slot]]] = childNode[slot];
+      }
+    });
+    this.charId = charId;
+    this.rowWidth = rowWidth;
+    this.wideRow = wideRow;
+    this.wideTable = wideTable;
+
     this.childStart = childStart;
     this.childChar = childChar;
     this.childNode = childNode;
@@ -168,6 +207,8 @@ export class AhoCorasick {
       const next = this.rootNext[c];
       return next === ROOT ? NONE : next;
     }
+    const row = this.wideRow[node];
+    if (row !== NONE) return this.wideTable[row * this.rowWidth + this.charId[c]];
     const { childStart, childChar, childNode } = this;
     let low = childStart[node];
     let high = childStart[node + 1];

@@ -90,15 +90,14 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
   const index = new KeywordIndex(ruleSet);
   const options = index.options;
 
-  const resolve = (matchOptions: MatchOptions | undefined) => {
-    const at = toEpoch(matchOptions?.at, index.hasWindows);
+  const sourceBitOf = (matchOptions: MatchOptions | undefined) => {
     const sourceBit = SOURCE_BIT[matchOptions?.source ?? "user"];
     if (sourceBit === undefined) {
       throw new TypeError(
         `options.source must be "user", "group" or "room", not ${JSON.stringify(matchOptions?.source)}`,
       );
     }
-    return { at, sourceBit };
+    return sourceBit;
   };
   const toMatch = (entry: KeywordEntry, normalized: string): RuleMatch => ({
     ruleId: entry.rule.rule.id,
@@ -114,13 +113,13 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
     normalize: (text) => normalizeResolved(text, options),
     match(text, matchOptions) {
       const normalized = normalizeResolved(text, options);
-      const { at, sourceBit } = resolve(matchOptions);
-      const best = index.best(normalized, at, sourceBit);
+      const best = index.best(normalized, toEpoch(matchOptions?.at, index.hasWindows), sourceBitOf(matchOptions));
       return best === undefined ? null : toMatch(best, normalized);
     },
     explain(text, matchOptions) {
       const normalized = normalizeResolved(text, options);
-      const { at, sourceBit } = resolve(matchOptions);
+      const at = toEpoch(matchOptions?.at, index.hasWindows);
+      const sourceBit = sourceBitOf(matchOptions);
       let match: RuleMatch | null = null;
       const seen = new Set<number>();
       const candidates: MatchCandidate[] = [];

@@ -62,6 +62,8 @@ const KANA = 2; // a kana or ー: after it, a look-alike reads as ー
 const LOOKALIKE = 4; // dashes, minus signs and tildes typed instead of ー
 const WHITESPACE = 8;
 const VARIATION_SELECTOR = 16;
+const UPPER_ASCII = 32; // A-Z, lower-cased in the loop
+const MAY_HAVE_CASE = 64; // not known to be caseless: the result goes through toLowerCase()
 
 const CHAR_CLASS = buildCharClasses();
 
@@ -85,31 +87,69 @@ function buildCharClasses(): Uint8Array {
   mark(0x09, 0x0d, WHITESPACE);
   mark(0x2000, 0x200a, WHITESPACE);
   mark(0xfe0e, 0xfe0f, VARIATION_SELECTOR);
+  mark(0x41, 0x5a, UPPER_ASCII);
+  // Everything else may change under toLowerCase() unless it is in a range known to be
+  // caseless: ASCII, kana, CJK punctuation and ideographs, and the fold targets above.
+  mark(0x80, 0xffff, MAY_HAVE_CASE);
+  for (const [from, to] of [
+    [0x2000, 0x206f],
+    [0x3000, 0x30ff],
+    [0x3400, 0x4dbf],
+    [0x4e00, 0x9fff],
+    [0xfe0e, 0xfe0f],
+    [0xff01, 0xff20],
+    [0xff3b, 0xff40],
+    [0xff5b, 0xff9f],
+  ] as const) {
+    for (let c = from; c <= to; c++) table[c] &= ~MAY_HAVE_CASE;
+  }
   return table;
 }
 
 // Characters stripped at the ends of a message: punctuation, symbols (emoji are So), format
 // characters (ZWJ, tags), emoji variation selectors and the keycap mark that complete an emoji.
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one character at a time, on purpose.
-const EDGE_SYMBOL = /^[\p{P}\p{S}\p{Cf}\p{Cc}\uFE0E\uFE0F\u20E3]$/u;
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one character at a time, on purpose.
-const EDGE_SYMBOL_OR_SPACE = /^[\p{P}\p{S}\p{Cf}\p{Cc}\p{White_Space}\uFE0E\uFE0F\u20E3]$/u;
+const EDGE_SYMBOL_PATTERN = /^[\p{P}\p{S}\p{Cf}\p{Cc}\uFE0E\uFE0F\u20E3]$/u;
+const EDGE_SPACE_PATTERN = /^\p{White_Space}$/u;
+const EDGE_SYMBOL = 1;
+const EDGE_SPACE = 2;
+const KNOWN = 4;
 
-function stripEdges(text: string, edge: RegExp): string {
+// Unicode property lookups are the slow part of edge stripping; each character is classified
+// once, on first sight, and remembered (a table for the BMP, a map for emoji and other astral).
+const edgeClassBmp = new Uint8Array(0x10000);
+const edgeClassAstral = new Map<number, number>();
+
+function edgeClass(codePoint: number): number {
+  if (codePoint <= 0xffff) {
+    const known = edgeClassBmp[codePoint] as number;
+    if (known !== 0) return known;
+  } else {
+    const known = edgeClassAstral.get(codePoint);
+    if (known !== undefined) return known;
+  }
+  const char = String.fromCodePoint(codePoint);
+  const cls =
+    KNOWN | (EDGE_SYMBOL_PATTERN.test(char) ? EDGE_SYMBOL : 0) | (EDGE_SPACE_PATTERN.test(char) ? EDGE_SPACE : 0);
+  if (codePoint <= 0xffff) edgeClassBmp[codePoint] = cls;
+  else if (edgeClassAstral.size < 4096) edgeClassAstral.set(codePoint, cls);
+  return cls;
+}
+
+function stripEdges(text: string, mask: number): string {
   let start = 0;
   while (start < text.length) {
     const cp = text.codePointAt(start) as number;
-    const width = cp > 0xffff ? 2 : 1;
-    if (!edge.test(text.slice(start, start + width))) break;
-    start += width;
+    if ((edgeClass(cp) & mask) === 0) break;
+    start += cp > 0xffff ? 2 : 1;
   }
   let end = text.length;
   while (end > start) {
     const low = text.charCodeAt(end - 1);
-    const width =
-      low >= 0xdc00 && low <= 0xdfff && end - 2 >= start && isHighSurrogate(text.charCodeAt(end - 2)) ? 2 : 1;
-    if (!edge.test(text.slice(end - width, end))) break;
-    end -= width;
+    const pair = low >= 0xdc00 && low <= 0xdfff && end - 2 >= start && isHighSurrogate(text.charCodeAt(end - 2));
+    const cp = pair ? (text.codePointAt(end - 2) as number) : low;
+    if ((edgeClass(cp) & mask) === 0) break;
+    end -= pair ? 2 : 1;
   }
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
@@ -143,10 +183,13 @@ export function normalize(text: string, options?: NormalizeOptions): string {
 export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): string {
   let s = o.width ? text.normalize("NFKC") : text;
   // Spaces between edge symbols ("プレゼント ！") go with them; plain edge spaces are trimmed below.
-  if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL_OR_SPACE : EDGE_SYMBOL);
-  if (o.case) s = s.toLowerCase();
-  if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return s;
+  if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL | EDGE_SPACE : EDGE_SYMBOL);
+  if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return o.case ? s.toLowerCase() : s;
 
+  // Case is folded in the loop for ASCII; toLowerCase() runs only when the text has other
+  // characters that may have case, which Japanese chat rarely does.
+  const foldCase = o.case;
+  let needsLowerCase = false;
   const foldKana = o.kana;
   const foldProlonged = o.prolongedSound;
   const foldSpace = o.whitespace;
@@ -160,6 +203,16 @@ export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): st
     let c = s.charCodeAt(i);
     const cls = CHAR_CLASS[c];
     if (cls === 0) {
+      out[n++] = c;
+      continue;
+    }
+    if (cls & (UPPER_ASCII | MAY_HAVE_CASE)) {
+      if (foldCase) {
+        if (cls & UPPER_ASCII) {
+          c += 0x20;
+          changed = true;
+        } else needsLowerCase = true;
+      }
       out[n++] = c;
       continue;
     }
@@ -196,6 +249,6 @@ export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): st
     n--;
     changed = true;
   }
-  if (!changed) return s;
-  return String.fromCharCode.apply(null, out.subarray(0, n) as unknown as number[]);
+  const folded = changed ? String.fromCharCode.apply(null, out.subarray(0, n) as unknown as number[]) : s;
+  return needsLowerCase ? folded.toLowerCase() : folded;
 }

@@ -30,10 +30,14 @@ describe("AhoCorasick", () => {
     expect(hits(ac, patterns, "プレゼント🎁プレ")).toEqual(naiveHits(patterns, "プレゼント🎁プレ"));
   });
 
-  it("bisects wide nodes (more children than the linear search limit)", () => {
+  it.each([
+    ["direct rows", undefined],
+    ["bisection, when direct rows would exceed their memory budget", 0],
+  ])("nodes with many children: %s", (_, wideTableBudget) => {
     const patterns = Array.from({ length: 40 }, (_, i) => `a${String.fromCharCode(0x3042 + i)}`);
-    const ac = new AhoCorasick(patterns);
-    const text = patterns.join("x");
+    patterns.push("アイ", "イ");
+    const ac = new AhoCorasick(patterns, { wideTableBudget });
+    const text = `${patterns.join("x")}アアイ`;
     expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
   });
 
@@ -49,11 +53,37 @@ describe("AhoCorasick", () => {
         fc.uniqueArray(fc.string({ unit, minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
         fc.string({ unit, maxLength: 30 }),
         (patterns, text) => {
-          const ac = new AhoCorasick(patterns);
-          expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+          for (const wideTableBudget of [undefined, 0]) {
+            const ac = new AhoCorasick(patterns, { wideTableBudget });
+            expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+          }
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it("agrees with indexOf when nodes have many children (direct rows and bisection)", () => {
+    const wide = "abcdefghijklmnopqrstuvwxyzアイウエオカキクケコ".split("");
+    const unit = fc.constantFrom(...wide);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.tuple(fc.constantFrom("a", "ア"), fc.string({ unit, minLength: 1, maxLength: 2 })).map(([a, b]) => a + b),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        fc.string({ unit, maxLength: 40 }),
+        (patterns, text) => {
+          for (const wideTableBudget of [undefined, 0]) {
+            const ac = new AhoCorasick(patterns, { wideTableBudget });
+            expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -15,6 +15,8 @@ describe("normalize: each fold, on by default", () => {
     ["ASCII", "Coupon", "coupon"],
     ["full-width upper case", "ＣＯＵＰＯＮ", "coupon"],
     ["Latin with accents", "CAFÉ", "café"],
+    ["Greek and Cyrillic beside Japanese", "ΑΒΓ ПРИВЕТ プレゼント", "αβγ привет プレゼント"],
+    ["after an emoji", "🎁Coupon🎁", "coupon"],
   ])("case: %s", (_, input, expected) => {
     expect(normalize(input)).toBe(expected);
   });
