@@ -1,0 +1,284 @@
+/**
+ * Matching benchmark: line-responder's matcher against the usual alternatives, in one run, on
+ * the same rules and messages, so the ratios hold whatever the machine's speed and load.
+ *
+ *   npm run bench              1,000 / 10,000 / 100,000 keywords
+ *   npm run bench -- --quick   fewer rounds, for a quick look
+ *
+ * The peers get each message already normalized (line-responder normalizes inside match()),
+ * and do the same job: the first rule in file order whose keyword matches (exact: whole
+ * message, contains: anywhere). The joined RegExp does less: it stops at the leftmost keyword
+ * instead of finding the first rule, which favors it.
+ */
+import { cpus } from "node:os";
+import AhoCorasickPeer from "modern-ahocorasick";
+import { compileRules, parseRuleSet, type RuleMatcher } from "../src/index.js";
+import { makeCorpus } from "./corpus.js";
+
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 3 : 5;
+const ROUND_MS = quick ? 200 : 400;
+const MESSAGES = 2000;
+const SIZES = [1_000, 10_000, 100_000];
+
+type MatchFn = (i: number) => string | undefined;
+
+interface Contender {
+  name: string;
+  buildMs: number;
+  match: MatchFn;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function timeIt<T>(fn: () => T, repeat: number): { value: T; ms: number } {
+  const times: number[] = [];
+  let value: T | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    value = fn();
+    times.push(performance.now() - start);
+  }
+  return { value: value as T, ms: median(times) };
+}
+
+let sink = 0;
+/** Messages per second of `match`, over the message list cyclically, for about `ms`. */
+function throughput(match: MatchFn, count: number, ms: number): number {
+  let done = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let k = 0; k < 64; k++) {
+      const id = match(done % count);
+      if (id !== undefined) sink += id.length;
+      done++;
+    }
+    now = performance.now();
+  }
+  return done / ((now - start) / 1000);
+}
+
+function contenders(
+  size: number,
+  exactOnly: boolean,
+): { contenders: Contender[]; matcher: RuleMatcher; parseMs: number } {
+  const corpus = makeCorpus(size, MESSAGES, { exactOnly });
+  const input = {
+    version: 1 as const,
+    rules: corpus.rules.map((r) => ({ ...r, reply: [{ type: "text", text: "ok" }] })),
+  };
+  const parsed = timeIt(() => parseRuleSet(input), size >= 100_000 ? 1 : 3);
+  const ruleSet = parsed.value;
+  const compiled = timeIt(() => compileRules(ruleSet), size >= 100_000 ? 3 : 7);
+  const matcher = compiled.value;
+  const messages = corpus.messages;
+  const normalized = messages.map((m) => matcher.normalize(m));
+  const keywordOf = ruleSet.rules.map((r) => matcher.normalize(r.keywords[0] as string));
+  const ids = ruleSet.rules.map((r) => r.id);
+  const exactRules = ruleSet.rules.map((r, i) => [r, i] as const).filter(([r]) => r.match === "exact");
+  const containsRules = ruleSet.rules.map((r, i) => [r, i] as const).filter(([r]) => r.match === "contains");
+
+  const ours: Contender = {
+    name: "line-responder",
+    buildMs: compiled.ms,
+    match: (i) => matcher.match(messages[i] as string)?.ruleId,
+  };
+
+  const naive: Contender = {
+    name: "naive loop",
+    buildMs: 0,
+    match: (i) => {
+      const text = normalized[i] as string;
+      const rules = ruleSet.rules;
+      for (let r = 0; r < rules.length; r++) {
+        const keyword = keywordOf[r] as string;
+        if (rules[r]?.match === "exact" ? text === keyword : text.includes(keyword)) return ids[r];
+      }
+      return undefined;
+    },
+  };
+
+  // Exact keywords through a Map for every peer, so only the contains part differs.
+  const exactMap = new Map<string, number>();
+  for (const [, i] of exactRules) if (!exactMap.has(keywordOf[i] as string)) exactMap.set(keywordOf[i] as string, i);
+  const containsIndex = containsRules.map(([, i]) => i);
+
+  const acBuild = timeIt(
+    () =>
+      containsIndex.length > 0 ? new AhoCorasickPeer(containsIndex.map((i) => keywordOf[i] as string)) : undefined,
+    size >= 100_000 ? 1 : 3,
+  );
+  const ac = acBuild.value;
+  const peer: Contender = {
+    name: "modern-ahocorasick",
+    buildMs: acBuild.ms,
+    match: (i) => {
+      const text = normalized[i] as string;
+      let best = exactMap.get(text) ?? Number.POSITIVE_INFINITY;
+      if (ac) {
+        for (const hit of ac.search(text)) {
+          const rule = containsIndex[hit.patternIndex] as number;
+          if (rule < best) best = rule;
+        }
+      }
+      return best === Number.POSITIVE_INFINITY ? undefined : ids[best];
+    },
+  };
+
+  const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const regexBuild = timeIt(
+    () => {
+      if (containsIndex.length === 0) return undefined;
+      return new RegExp(containsIndex.map((i) => escapeRegExp(keywordOf[i] as string)).join("|"));
+    },
+    size >= 100_000 ? 1 : 3,
+  );
+  const joined = regexBuild.value;
+  const byKeyword = new Map<string, number>();
+  for (const i of containsIndex) if (!byKeyword.has(keywordOf[i] as string)) byKeyword.set(keywordOf[i] as string, i);
+  const regex: Contender = {
+    name: "joined RegExp",
+    buildMs: regexBuild.ms,
+    match: (i) => {
+      const text = normalized[i] as string;
+      const exact = exactMap.get(text);
+      if (exact !== undefined) return ids[exact];
+      const found = joined?.exec(text);
+      return found ? ids[byKeyword.get(found[0]) as number] : undefined;
+    },
+  };
+
+  // The numbers mean nothing unless everyone answers alike: check before timing.
+  for (let i = 0; i < messages.length; i++) {
+    const want = naive.match(i);
+    for (const c of [ours, peer]) {
+      const got = c.match(i);
+      if (got !== want) throw new Error(`${c.name} answered ${got} for ${messages[i]}, the naive loop ${want}`);
+    }
+    if ((regex.match(i) === undefined) !== (want === undefined))
+      throw new Error(`joined RegExp disagrees on ${messages[i]}`);
+  }
+
+  // With exact keywords only, every peer is a Map lookup on text normalized beforehand: the
+  // floor that shows what normalization inside match() costs.
+  const map: Contender = {
+    name: "Map.get",
+    buildMs: 0,
+    match: (i) => {
+      const exact = exactMap.get(normalized[i] as string);
+      return exact === undefined ? undefined : ids[exact];
+    },
+  };
+  return { contenders: exactOnly ? [ours, naive, map] : [ours, naive, peer, regex], matcher, parseMs: parsed.ms };
+}
+
+interface Row {
+  size: number;
+  exactOnly: boolean;
+  rates: Map<string, number>;
+  builds: Map<string, number>;
+  parseMs: number;
+  hitRate: number;
+}
+
+function measure(size: number, exactOnly: boolean): Row {
+  const { contenders: list, matcher, parseMs } = contenders(size, exactOnly);
+  const rates = new Map<string, number[]>(list.map((c) => [c.name, []]));
+  for (const c of list) throughput(c.match, MESSAGES, 100); // warm up
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved, so a burst of load on the machine hits every contender alike.
+    for (const c of list) rates.get(c.name)?.push(throughput(c.match, MESSAGES, ROUND_MS));
+  }
+  const corpus = makeCorpus(size, MESSAGES, { exactOnly });
+  const hits = corpus.messages.filter((m) => matcher.match(m) !== null).length;
+  return {
+    size,
+    exactOnly,
+    rates: new Map([...rates].map(([name, values]) => [name, median(values)])),
+    builds: new Map(list.map((c) => [c.name, c.buildMs])),
+    parseMs,
+    hitRate: hits / corpus.messages.length,
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const ratio = (a = 0, b = 0) => (b > 0 ? `${(a / b).toFixed(a / b < 1 ? 2 : 1)}x` : "-");
+
+console.log(`# matching benchmark: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})`);
+console.log(`# ${MESSAGES} messages, ${ROUNDS} rounds of ${ROUND_MS} ms per contender, median msgs/s\n`);
+
+const rows: Row[] = [];
+for (const size of SIZES) {
+  for (const exactOnly of [false, true]) {
+    const row = measure(size, exactOnly);
+    rows.push(row);
+    const ours = row.rates.get("line-responder") ?? 0;
+    const kind = exactOnly ? "exact only" : "exact + contains";
+    console.log(`${fmt(size)} keywords, ${kind} (${Math.round(row.hitRate * 100)}% of messages answered):`);
+    for (const [name, rate] of row.rates) {
+      const vs = name === "line-responder" ? "" : `   line-responder: ${ratio(ours, rate)}`;
+      console.log(
+        `  ${name.padEnd(20)} ${fmt(rate).padStart(12)} msgs/s   build ${row.builds.get(name)?.toFixed(1)} ms${vs}`,
+      );
+    }
+    console.log(`  parseRuleSet         ${row.parseMs.toFixed(1)} ms\n`);
+  }
+}
+
+const table = (title: string, peers: string[], selected: Row[]) => {
+  console.log(`\n${title}\n`);
+  console.log(
+    `| keywords | line-responder msgs/s | ${peers.join(" | ")} | ${peers.map((p) => `vs ${p}`).join(" | ")} | compile ms | parse ms | answered |`,
+  );
+  console.log(`| ---: | ---: | ${peers.map(() => "---: | ---:").join(" | ")} | ---: | ---: | ---: |`);
+  for (const row of selected) {
+    const ours = row.rates.get("line-responder");
+    const cells = peers.map((p) => fmt(row.rates.get(p) ?? 0));
+    const ratios = peers.map((p) => ratio(ours, row.rates.get(p)));
+    console.log(
+      `| ${fmt(row.size)} | ${fmt(ours ?? 0)} | ${cells.join(" | ")} | ${ratios.join(" | ")} | ${row.builds.get("line-responder")?.toFixed(1)} | ${row.parseMs.toFixed(1)} | ${Math.round(row.hitRate * 100)}% |`,
+    );
+  }
+};
+table(
+  "Exact and contains keywords, half each:",
+  ["naive loop", "modern-ahocorasick", "joined RegExp"],
+  rows.filter((r) => !r.exactOnly),
+);
+table(
+  "Exact keywords only:",
+  ["naive loop", "Map.get"],
+  rows.filter((r) => r.exactOnly),
+);
+
+const at10k = rows.find((r) => r.size === 10_000 && !r.exactOnly);
+const exact10k = rows.find((r) => r.size === 10_000 && r.exactOnly);
+if (at10k && exact10k) {
+  const ours = at10k.rates.get("line-responder") ?? 0;
+  const targets: [string, boolean][] = [
+    [`>= 300,000 msgs/s at 10k keywords: ${fmt(ours)}`, ours >= 300_000],
+    [
+      `>= 50x the naive loop: ${ratio(ours, at10k.rates.get("naive loop"))}`,
+      ours >= 50 * (at10k.rates.get("naive loop") ?? Infinity),
+    ],
+    [
+      `>= 4x modern-ahocorasick: ${ratio(ours, at10k.rates.get("modern-ahocorasick"))}`,
+      ours >= 4 * (at10k.rates.get("modern-ahocorasick") ?? Infinity),
+    ],
+    [
+      `compile < 100 ms at 10k keywords: ${at10k.builds.get("line-responder")?.toFixed(1)} ms`,
+      (at10k.builds.get("line-responder") ?? Infinity) < 100,
+    ],
+    [
+      `exact-only >= 2,000,000 msgs/s at 10k: ${fmt(exact10k.rates.get("line-responder") ?? 0)}`,
+      (exact10k.rates.get("line-responder") ?? 0) >= 2_000_000,
+    ],
+  ];
+  console.log("\ntargets:");
+  for (const [label, met] of targets) console.log(`  ${met ? "met   " : "MISSED"} ${label}`);
+}
+if (sink === -1) console.log(sink);
