@@ -6,6 +6,8 @@
 /** `error`s stop a rule set from loading; `warning`s are printed and the rules still run. */
 export type IssueSeverity = "error" | "warning";
 
+export { formatPath } from "../validation/path.js";
+
 /** Stable identifiers of every problem, for filtering and for tests. */
 export type IssueCode =
   | "invalid-syntax"
@@ -36,17 +38,6 @@ export interface RuleSetIssue {
   line?: number;
   /** 1-based column, for syntax errors. */
   column?: number;
-}
-
-/** Formats a path as people read it: `rules[3].keywords[0]`, `rewards.voice-gift.stock`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_][\w-]*$/.test(key)) out += out === "" ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
 }
 
 /** One line per issue: `rules[3].keywords[0] (line 14): must not be empty`. */

@@ -3,9 +3,9 @@
  * or one {@link RuleSetError} listing every problem with its path and line.
  */
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
-import { checkRuleSet, closest } from "./check.js";
-import { formatPath, RuleSetError, type RuleSetIssue } from "./issues.js";
+import { describeIssues } from "../validation/describe-issues.js";
+import { checkRuleSet } from "./check.js";
+import { RuleSetError, type RuleSetIssue } from "./issues.js";
 import { type RuleSet, RuleSetSchema } from "./schema.js";
 
 /**
@@ -61,12 +61,10 @@ export function parseRuleSource(input: unknown): {
 
   const result = RuleSetSchema.safeParse(data);
   if (!result.success) {
-    throw new RuleSetError(
-      withLines(
-        result.error.issues.flatMap((issue) => describe(issue, data)),
-        source,
-      ),
+    const issues = describeIssues(result.error.issues, data, allowedKeys).map(
+      (issue): RuleSetIssue => ({ severity: "error", ...issue }),
     );
+    throw new RuleSetError(withLines(issues, source));
   }
   const errors = checkRuleSet(result.data);
   if (errors.length > 0) throw new RuleSetError(withLines(errors, source));
@@ -92,41 +90,6 @@ function allowedKeys(path: readonly Key[]): readonly string[] {
   }
   if (first === "rules" && third === "window") return ["from", "until"];
   return [];
-}
-
-function valueAt(data: unknown, path: readonly Key[]): unknown {
-  let value = data;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<Key, unknown>)[key];
-  }
-  return value;
-}
-
-function describe(issue: z.core.$ZodIssue, data: unknown): RuleSetIssue[] {
-  const path = issue.path.filter((k): k is Key => typeof k !== "symbol");
-  if (issue.code === "unrecognized_keys") {
-    const allowed = allowedKeys(path);
-    return issue.keys.map((key) => {
-      const hint = closest(key, allowed);
-      const suggestion = hint ? `did you mean "${hint}"?` : `allowed here: ${allowed.join(", ")}`;
-      return {
-        severity: "error",
-        code: "unknown-field",
-        path: formatPath([...path, key]),
-        message: `unknown field "${key}" (${suggestion})`,
-      };
-    });
-  }
-  let message = issue.message;
-  if (issue.code === "invalid_type") {
-    const value = valueAt(data, path);
-    if (value === undefined) message = "is required";
-    else if (issue.expected === "string" && (typeof value === "number" || typeof value === "boolean")) {
-      message = `must be a string; write it in quotes: "${String(value)}"`;
-    }
-  }
-  return [{ severity: "error", code: "invalid-value", path: formatPath(path), message }];
 }
 
 // Paths from the checks are strings (`rules[3].keywords[0]`); the document needs keys.
