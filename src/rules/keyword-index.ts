@@ -83,6 +83,8 @@ export class KeywordIndex {
         sourceMask: rule.sources.reduce((mask, source) => mask | SOURCE_BIT[source], 0),
       };
       rules[index] = indexed;
+      // OA Manager answers native rules; they are declared for the mode guard, not matched here.
+      if (rule.answeredBy === "native") return;
       rule.keywords.forEach((keyword, keywordIndex) => {
         const normalized = rule.match === "regex" ? keyword : normalizeResolved(keyword, this.options);
         entries.push({ rule: indexed, keyword, keywordIndex, normalized, kind: rule.match, order: entries.length });

@@ -6,7 +6,14 @@ import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import { describeIssues } from "../validation/describe-issues.js";
 import { checkRuleSet } from "./check.js";
 import { RuleSetError, type RuleSetIssue } from "./issues.js";
-import { type RuleSet, RuleSetSchema } from "./schema.js";
+import {
+  NormalizeOptionsSchema,
+  RewardSchema,
+  RuleSchema,
+  type RuleSet,
+  RuleSetSchema,
+  WindowSchema,
+} from "./schema.js";
 
 /**
  * Validates a rule file and fills in its defaults.
@@ -82,13 +89,11 @@ type Key = string | number;
 function allowedKeys(path: readonly Key[]): readonly string[] {
   const [first, , third] = path;
   if (path.length === 0) return Object.keys(RuleSetSchema.shape);
-  if (first === "normalize" && path.length === 1) return Object.keys(RuleSetSchema.shape.normalize.unwrap().shape);
-  if (first === "rewards" && path.length === 2) return ["messages", "limit", "stock"];
+  if (first === "normalize" && path.length === 1) return Object.keys(NormalizeOptionsSchema.shape);
+  if (first === "rewards" && path.length === 2) return Object.keys(RewardSchema.shape);
   if (first === "rewards" && third === "limit") return ["perUser"];
-  if (first === "rules" && path.length === 2) {
-    return ["id", "match", "keywords", "reward", "reply", "window", "priority", "sources"];
-  }
-  if (first === "rules" && third === "window") return ["from", "until"];
+  if (first === "rules" && path.length === 2) return Object.keys(RuleSchema.shape);
+  if (first === "rules" && third === "window") return Object.keys(WindowSchema.shape);
   return [];
 }
 

@@ -10,6 +10,14 @@ export const MATCH_KINDS = ["exact", "prefix", "contains", "regex"] as const;
 /** How a rule's keywords are compared with a message. */
 export type MatchKind = (typeof MATCH_KINDS)[number];
 
+/**
+ * Who answers a rule: `bot` (this library, through the webhook) or `native` (an auto-response set
+ * up in LINE Official Account Manager, which the bot does not send but the mode guard protects).
+ */
+export const ANSWERED_BY = ["bot", "native"] as const;
+/** Who answers a rule. */
+export type AnsweredBy = (typeof ANSWERED_BY)[number];
+
 /** Where a message was sent: a one-to-one chat, a group chat, or a multi-person room. */
 export const SOURCE_TYPES = ["user", "group", "room"] as const;
 /** The `source.type` of a LINE webhook event. */
@@ -84,6 +92,7 @@ export const RuleSchema = z
       .array(z.enum(SOURCE_TYPES, { error: `must be one of ${SOURCE_TYPES.join(", ")}` }))
       .min(1, "needs at least 1 source")
       .default(["user"]),
+    answeredBy: z.enum(ANSWERED_BY, { error: 'must be "bot" or "native"' }).default("bot"),
   })
   .superRefine((rule, ctx) => {
     if (rule.reward === undefined && rule.reply === undefined) {

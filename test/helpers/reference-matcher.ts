@@ -18,7 +18,7 @@ export function referenceMatch(
     .map((rule, index) => ({ rule, index }))
     .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index);
   for (const { rule } of ordered) {
-    if (!rule.sources.includes(source)) continue;
+    if (rule.answeredBy === "native" || !rule.sources.includes(source)) continue;
     const from =
       rule.window?.from === undefined ? -Infinity : (parseInstant(rule.window.from, ruleSet.timezone) as number);
     const until =

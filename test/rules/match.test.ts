@@ -190,6 +190,7 @@ describe("regex refusal at load time", () => {
           reply: [{ type: "text" }],
           priority: 0,
           sources: ["user" as const],
+          answeredBy: "bot" as const,
         },
       ],
     };
@@ -244,5 +245,16 @@ describe("explain", () => {
   it("a window that has not opened yet says so", () => {
     const future = matcherOf([{ id: "soon", keywords: ["a"], window: { from: "2100-01-01" } }]);
     expect(future.explain("a").candidates[0]?.outcome).toBe("window-not-open");
+  });
+});
+
+describe("rules answered natively", () => {
+  it("are guarded but never answered by the bot: OA Manager's auto-response sends them", () => {
+    const m = matcherOf([
+      { id: "native-coupon", keywords: ["クーポン"], answeredBy: "native" },
+      { id: "bot-fallback", match: "contains", keywords: ["クーポン"] },
+    ]);
+    expect(idOf(m.match("クーポン"))).toBe("bot-fallback");
+    expect(m.explain("クーポン").candidates.map((c) => c.ruleId)).toEqual(["bot-fallback"]);
   });
 });
