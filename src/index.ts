@@ -6,6 +6,41 @@
  *
  * @packageDocumentation
  */
+
+export { type Campaign, campaignsFromRules } from "./guards/campaigns.js";
+export type { Capabilities } from "./guards/capabilities.js";
+export { type DiagramOptions, diagram } from "./guards/diagram.js";
+export {
+  type AccountCheck,
+  type AccountClient,
+  type CheckAccountOptions,
+  checkAccount,
+  type DriftFinding,
+} from "./guards/drift.js";
+export type { Effect, Refusal, RefusalCode } from "./guards/effects.js";
+export type { CurrentEvent, LegacyEvent, ModeEvent, ObserveEvent } from "./guards/events.js";
+export {
+  createModeMachine,
+  describeEvent,
+  type EventOf,
+  type ModeMachine,
+  type ModeMachineOptions,
+  type Repair,
+  type SilentCampaign,
+  type TransitionResult,
+  type TransitionSuccess,
+} from "./guards/machine.js";
+export type {
+  CurrentState,
+  LegacyState,
+  Profile,
+  ResponseBand,
+  ResponseHours,
+  ResponseMethod,
+  StateOf,
+  Weekday,
+} from "./guards/state.js";
+export { parseState, StateError } from "./guards/state-schema.js";
 export {
   type CandidateOutcome,
   compileRules,

@@ -4,4 +4,12 @@
  *
  * @packageDocumentation
  */
+export {
+  type ExploredEdge,
+  type ExploreOptions,
+  exploreStates,
+  type ReachableState,
+  stateKey,
+} from "../guards/explore.js";
+export { operatorEvents, SAMPLE_RESPONSE_HOURS } from "../guards/operator-events.js";
 export { checkRuleCases, type RuleCase, type RuleCaseFailure } from "./rule-cases.js";

@@ -1,0 +1,64 @@
+/**
+ * Campaigns the mode guard protects, and when a state leaves one unanswered.
+ */
+import type { RuleSet } from "../rules/schema.js";
+import { parseInstant } from "../rules/time.js";
+import { capabilitiesOf } from "./capabilities.js";
+import { bandEdges } from "./response-hours.js";
+import type { CurrentState, Profile, StateOf } from "./state.js";
+
+/** A keyword campaign: who answers it and when it runs (epoch ms, from inclusive, until exclusive). */
+export interface Campaign {
+  id: string;
+  /** `bot`: answered through the webhook; `native`: an OA Manager auto-response. */
+  answeredBy: "bot" | "native";
+  from: number;
+  until: number;
+}
+
+/**
+ * The campaigns of a rule set: every rule with a reward and a window. Rules without a window run
+ * forever and are not campaigns the guard can reason about in time; declare them explicitly.
+ */
+export function campaignsFromRules(ruleSet: RuleSet): Campaign[] {
+  return ruleSet.rules.flatMap((rule) => {
+    if (rule.reward === undefined || rule.window === undefined) return [];
+    const from = rule.window.from === undefined ? undefined : parseInstant(rule.window.from, ruleSet.timezone);
+    const until = rule.window.until === undefined ? undefined : parseInstant(rule.window.until, ruleSet.timezone);
+    return [
+      {
+        id: rule.id,
+        answeredBy: rule.answeredBy,
+        from: from ?? Number.NEGATIVE_INFINITY,
+        until: until ?? Number.POSITIVE_INFINITY,
+      },
+    ];
+  });
+}
+
+/** Whether `campaign` is answered at `at` in `state`. */
+export function isAnswered<P extends Profile>(profile: P, state: StateOf<P>, campaign: Campaign, at: number): boolean {
+  const capabilities = capabilitiesOf(profile, state, at);
+  return campaign.answeredBy === "bot" ? capabilities.webhookDelivered : capabilities.nativeKeywordReplies;
+}
+
+/**
+ * The moments of a campaign's remaining window (from `at` on) at which answerability can change:
+ * its start and, for states with response hours, every band edge in the first week. Checking
+ * these moments is checking the whole window.
+ */
+export function samplePoints(campaign: Campaign, at: number, states: readonly (CurrentState | object)[]): number[] {
+  const start = Math.max(at, campaign.from);
+  if (start >= campaign.until) return [];
+  const points = new Set([start]);
+  for (const state of states) {
+    const hours = (state as CurrentState).responseHours;
+    if (hours) for (const edge of bandEdges(hours, start, campaign.until)) points.add(edge);
+  }
+  return [...points].sort((a, b) => a - b);
+}
+
+/** Campaigns that have not ended at `at` (running or scheduled). */
+export function liveCampaigns(campaigns: readonly Campaign[], at: number): Campaign[] {
+  return campaigns.filter((c) => c.until > at);
+}

@@ -1,0 +1,75 @@
+/**
+ * The machine drawn from its own table: states found by exploring it, edges labeled with the
+ * action and what it switched off on its own. Nothing here is drawn by hand.
+ */
+
+import type { CurrentEvent } from "./events.js";
+import { exploreStates } from "./explore.js";
+import { createModeMachine, describeEvent } from "./machine.js";
+import { operatorEvents } from "./operator-events.js";
+import type { CurrentState, LegacyState, Profile } from "./state.js";
+
+/** Options of {@link diagram}. */
+export interface DiagramOptions {
+  /** `mermaid` (stateDiagram-v2, renders on GitHub) or `dot` (Graphviz); default mermaid. */
+  format?: "mermaid" | "dot";
+}
+
+const START: { current: CurrentState; legacy: LegacyState } = {
+  current: { chat: false, webhook: true, autoResponse: true, greeting: true },
+  legacy: { mode: "bot", webhook: true, autoResponse: true, greeting: true },
+};
+
+const onOff = (on: boolean) => (on ? "on" : "off");
+
+function label(profile: Profile, state: CurrentState | LegacyState): string {
+  if (profile === "legacy") {
+    const s = state as LegacyState;
+    return `${s.mode === "bot" ? "Bot" : "Chat"} mode, Webhook ${onOff(s.webhook)}, 自動応答 ${onOff(s.autoResponse)}, greeting ${onOff(s.greeting)}`;
+  }
+  const s = state as CurrentState;
+  return `Chat ${onOff(s.chat)}, Webhook ${onOff(s.webhook)}, 応答メッセージ ${onOff(s.autoResponse)}, greeting ${onOff(s.greeting)}`;
+}
+
+/**
+ * Draws a profile's reachable states and operator actions. For `current`, response hours and
+ * methods are left out (they would multiply the states by eight without changing the toggles).
+ * Actions LINE refuses (all outputs off, Webhook in Chat mode) have no edge.
+ *
+ * @example
+ * ```ts
+ * console.log(diagram("legacy")); // stateDiagram-v2 ... Bot mode --> Chat mode: SWITCH_MODE:chat (turns off webhook, autoResponse)
+ * ```
+ */
+export function diagram(profile: Profile, options: DiagramOptions = {}): string {
+  const machine = createModeMachine({ profile });
+  const events =
+    profile === "current"
+      ? operatorEvents("current").filter(
+          (e: CurrentEvent) => e.type !== "SET_RESPONSE_HOURS" && e.type !== "SET_RESPONSE_METHOD",
+        )
+      : operatorEvents("legacy");
+  const { states, edges } = exploreStates(machine, START[profile], { events, depth: 16, at: 0 });
+  const edgeLabel = (from: number, event: (typeof edges)[number]["event"]) => {
+    const result = machine.transition(states[from]?.state as never, event as never, { at: 0 });
+    const turnedOff = result.ok ? result.effects.filter((e) => e.kind === "side-effect").map((e) => e.field) : [];
+    return turnedOff.length > 0 ? `${describeEvent(event)} (turns off ${turnedOff.join(", ")})` : describeEvent(event);
+  };
+
+  if (options.format === "dot") {
+    const lines = [`digraph ${profile} {`, "  rankdir=LR;", "  node [shape=box, style=rounded];"];
+    states.forEach(({ state }, i) => {
+      lines.push(`  s${i} [label=${JSON.stringify(label(profile, state))}];`);
+    });
+    for (const edge of edges)
+      lines.push(`  s${edge.from} -> s${edge.to} [label=${JSON.stringify(edgeLabel(edge.from, edge.event))}];`);
+    lines.push("}");
+    return `${lines.join("\n")}\n`;
+  }
+  const lines = ["stateDiagram-v2", "  [*] --> s0"];
+  states.forEach(({ state }, i) => {
+    lines.push(`  s${i}: ${label(profile, state)}`);
+  });
+  for (const edge of edges) lines.push(`  s${edge.from} --> s${edge.to}: ${edgeLabel(edge.from, edge.event)}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,56 @@
+/** What a transition did besides the change asked for, and why it was refused. */
+
+/** A setting a transition changed on its own, or a difference between declared and observed settings. */
+export type Effect =
+  | {
+      kind: "side-effect";
+      field: string;
+      from: unknown;
+      to: unknown;
+      /** Why LINE changes it: `"チャットモードではWebhookは自動的にオフになります"`. */
+      reason: string;
+    }
+  | {
+      kind: "drift";
+      field: string;
+      declared: unknown;
+      observed: unknown;
+      /** One sentence for logs and alerts. */
+      message: string;
+    };
+
+/** Why a transition was refused. */
+export type RefusalCode =
+  /** Webhook, auto-response and greeting all off: LINE refuses it (nothing automatic could reach users). */
+  | "ALL_OUTPUTS_OFF"
+  /** The event belongs to the other profile (SWITCH_MODE in `current`, SET_CHAT in `legacy`...). */
+  | "NOT_IN_PROFILE"
+  /** Legacy: Webhook or 自動応答 cannot be turned on in Chat mode. */
+  | "UNAVAILABLE_IN_CHAT_MODE"
+  /** Strict: a campaign would stop being answered at some moment of its window. */
+  | "CAMPAIGN_WOULD_GO_SILENT"
+  /** What the API shows cannot be: the declared settings are wrong in a way an observation cannot fix. */
+  | "IMPOSSIBLE_OBSERVATION";
+
+/** A refused transition: the state stays as it was. */
+export interface Refusal {
+  ok: false;
+  code: RefusalCode;
+  /** One sentence naming what was refused and why (and, for campaigns, which one and when). */
+  message: string;
+}
+
+/** What a profile's table makes of one event, before the machine checks campaigns. */
+export type StepOutcome<S> = { ok: true; state: S; effects: Effect[] } | Refusal;
+
+/** Side-effect entries for every field that differs between two states. */
+export function sideEffects<S extends object>(
+  before: S,
+  after: S,
+  fields: readonly (keyof S & string)[],
+  reason: string,
+): Effect[] {
+  return fields
+    .filter((field) => before[field] !== after[field])
+    .map((field) => ({ kind: "side-effect" as const, field, from: before[field], to: after[field], reason }));
+}

@@ -1,0 +1,85 @@
+/**
+ * Today's settings (since 2022-11-30, "Webhookとチャットが併用できるようになりました"): Chat, Webhook,
+ * 応答メッセージ and あいさつメッセージ are independent toggles; response hours and the response
+ * method per band are chat settings. No toggle changes another, so the only side effects come from
+ * observations.
+ */
+
+import type { Effect, StepOutcome } from "../effects.js";
+import type { CurrentEvent } from "../events.js";
+import { type CurrentState, responseMethodOf } from "../state.js";
+
+type Handler<T extends CurrentEvent["type"]> = (
+  state: CurrentState,
+  event: Extract<CurrentEvent, { type: T }>,
+) => StepOutcome<CurrentState>;
+
+/**
+ * Every event has a handler: a missing event or target state is a type error. States are products
+ * of independent toggles, so the table is keyed by event only.
+ */
+export type CurrentTable = { [T in CurrentEvent["type"]]: Handler<T> };
+
+const ok = (state: CurrentState, effects: Effect[] = []): StepOutcome<CurrentState> => ({ ok: true, state, effects });
+
+/** The current transition table. */
+export const currentTable: CurrentTable = {
+  SET_CHAT: (state, event) => ok({ ...state, chat: event.on }),
+  SET_WEBHOOK: (state, event) => ok({ ...state, webhook: event.on }),
+  SET_AUTO_RESPONSE: (state, event) => ok({ ...state, autoResponse: event.on }),
+  SET_GREETING: (state, event) => ok({ ...state, greeting: event.on }),
+  SET_RESPONSE_HOURS: (state, event) => ok({ ...state, responseHours: event.hours }),
+  SET_RESPONSE_METHOD: (state, event) => {
+    const method = responseMethodOf(state);
+    return ok({
+      ...state,
+      responseMethod: { inside: event.inside ?? method.inside, outside: event.outside ?? method.outside },
+    });
+  },
+  OBSERVE: (state, event) => {
+    const effects: Effect[] = [];
+    const chat = event.chatMode === "chat";
+    if (chat !== state.chat) {
+      effects.push({
+        kind: "drift",
+        field: "chat",
+        declared: state.chat,
+        observed: chat,
+        message: `Chat is ${chat ? "on" : "off"} (bot info chatMode "${event.chatMode}"), not ${state.chat ? "on" : "off"} as declared`,
+      });
+    }
+    if (event.webhookActive !== state.webhook) {
+      effects.push({
+        kind: "drift",
+        field: "webhook",
+        declared: state.webhook,
+        observed: event.webhookActive,
+        message: `Webhook is ${event.webhookActive ? "on" : "off"}, not ${state.webhook ? "on" : "off"} as declared`,
+      });
+    }
+    const next = { ...state, chat, webhook: event.webhookActive };
+    if (!next.webhook && !next.autoResponse && !next.greeting) {
+      return {
+        ok: false,
+        code: "IMPOSSIBLE_OBSERVATION",
+        message:
+          "LINE shows Webhook off, but the declared state also has 応答メッセージ and あいさつメッセージ off, which LINE does not allow: declare the state again from the Official Account Manager",
+      };
+    }
+    return ok(next, effects);
+  },
+};
+
+/** Runs one event through the current table. */
+export function currentStep(state: CurrentState, event: CurrentEvent): StepOutcome<CurrentState> {
+  const handler = (
+    currentTable as Record<string, ((s: CurrentState, e: CurrentEvent) => StepOutcome<CurrentState>) | undefined>
+  )[event.type];
+  if (!handler)
+    return {
+      ok: false,
+      code: "NOT_IN_PROFILE",
+      message: `${String(event.type)} is not an event of the current profile`,
+    };
+  return handler(state, event);
+}

@@ -1,0 +1,109 @@
+/**
+ * The pre-2022 settings (until 2022-11-29): 応答モード Bot or Chat, mutually exclusive.
+ * Sources (LINE-FACTS): "チャットモードではWebhookは自動的にオフになります" (operator guides);
+ * switching back to Bot did not switch Webhook back on (a public bot's staff instructions); the
+ * seed incident (2019-08-04): 自動応答 was off after Bot -> Chat -> Bot. Chat mode turning 自動応答
+ * off is that operator's report, encoded here as an assumption.
+ */
+
+import { type Effect, type StepOutcome, sideEffects } from "../effects.js";
+import type { LegacyEvent } from "../events.js";
+import type { LegacyState } from "../state.js";
+
+type Mode = LegacyState["mode"];
+type InMode<M extends Mode> = LegacyState & { mode: M };
+type Handler<M extends Mode, T extends LegacyEvent["type"]> = (
+  state: InMode<M>,
+  event: Extract<LegacyEvent, { type: T }>,
+) => StepOutcome<LegacyState>;
+
+/** Every mode handles every event: a missing mode, event or target state is a type error. */
+export type LegacyTable = { [M in Mode]: { [T in LegacyEvent["type"]]: Handler<M, T> } };
+
+const ok = (state: LegacyState, effects: Effect[] = []): StepOutcome<LegacyState> => ({ ok: true, state, effects });
+
+function observe(state: LegacyState, event: Extract<LegacyEvent, { type: "OBSERVE" }>): StepOutcome<LegacyState> {
+  const effects: Effect[] = [];
+  let next: LegacyState = { ...state };
+  if (event.chatMode !== state.mode) {
+    effects.push({
+      kind: "drift",
+      field: "mode",
+      declared: state.mode,
+      observed: event.chatMode,
+      message: `the account is in ${event.chatMode === "chat" ? "Chat" : "Bot"} mode, not ${state.mode === "chat" ? "Chat" : "Bot"} mode as declared`,
+    });
+    next = event.chatMode === "chat" ? toChat(next) : { ...next, mode: "bot" };
+  }
+  const webhook = next.mode === "bot" && event.webhookActive;
+  if (webhook !== next.webhook) {
+    effects.push({
+      kind: "drift",
+      field: "webhook",
+      declared: next.webhook,
+      observed: webhook,
+      message: `Webhook is ${webhook ? "on" : "off"}, not ${next.webhook ? "on" : "off"} as declared`,
+    });
+    next = { ...next, webhook };
+  }
+  if (!next.webhook && !next.autoResponse && !next.greeting) {
+    return {
+      ok: false,
+      code: "IMPOSSIBLE_OBSERVATION",
+      message:
+        "LINE shows Webhook off, but the declared state also has 自動応答 and あいさつメッセージ off, which LINE does not allow: declare the state again from the Official Account Manager",
+    };
+  }
+  return ok(next, effects);
+}
+
+function toChat(state: LegacyState): LegacyState {
+  return { ...state, mode: "chat", webhook: false, autoResponse: false };
+}
+
+const CHAT_SWITCH_REASON =
+  "Chat mode turns Webhook and 自動応答 off (チャットモードではWebhookは自動的にオフになります)";
+
+const unavailable = (what: string): StepOutcome<LegacyState> => ({
+  ok: false,
+  code: "UNAVAILABLE_IN_CHAT_MODE",
+  message: `${what} cannot be turned on in Chat mode; switch to Bot mode first`,
+});
+
+/** The legacy transition table. */
+export const legacyTable: LegacyTable = {
+  bot: {
+    SWITCH_MODE: (state, event) => {
+      if (event.mode === "bot") return ok(state);
+      const next = toChat(state);
+      return ok(next, sideEffects(state, next, ["webhook", "autoResponse"], CHAT_SWITCH_REASON));
+    },
+    SET_WEBHOOK: (state, event) => ok({ ...state, webhook: event.on }),
+    SET_AUTO_RESPONSE: (state, event) => ok({ ...state, autoResponse: event.on }),
+    SET_GREETING: (state, event) => ok({ ...state, greeting: event.on }),
+    OBSERVE: observe,
+  },
+  chat: {
+    // Back to Bot restores neither Webhook nor 自動応答: the seed incident.
+    SWITCH_MODE: (state, event) => ok(event.mode === "chat" ? state : { ...state, mode: "bot" }),
+    SET_WEBHOOK: (state, event) => (event.on ? unavailable("Webhook") : ok(state)),
+    SET_AUTO_RESPONSE: (state, event) => (event.on ? unavailable("自動応答") : ok(state)),
+    SET_GREETING: (state, event) => ok({ ...state, greeting: event.on }),
+    OBSERVE: observe,
+  },
+};
+
+/** Runs one event through the legacy table. */
+export function legacyStep(state: LegacyState, event: LegacyEvent): StepOutcome<LegacyState> {
+  const handlers = legacyTable[state.mode] as {
+    [T in LegacyEvent["type"]]: (s: LegacyState, e: LegacyEvent) => StepOutcome<LegacyState>;
+  };
+  const handler = handlers[event.type];
+  if (!handler)
+    return {
+      ok: false,
+      code: "NOT_IN_PROFILE",
+      message: `${String(event.type)} is not an event of the legacy profile`,
+    };
+  return handler(state, event);
+}
