@@ -40,6 +40,7 @@ export type {
   StateOf,
   Weekday,
 } from "./guards/state.js";
+export { WEEKDAYS } from "./guards/state.js";
 export { parseState, StateError } from "./guards/state-schema.js";
 export {
   type CandidateOutcome,
@@ -85,3 +86,4 @@ export {
   type SourceType,
   WindowSchema,
 } from "./rules/schema.js";
+export type { DescribedIssue } from "./validation/describe-issues.js";

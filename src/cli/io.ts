@@ -3,6 +3,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readFile: (path: string) => Promise<string>;
+  /** Environment variables (the channel access token of `modes check`). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
@@ -13,4 +15,9 @@ export class UsageError extends Error {
 /** A problem with the user's input (a file that cannot be read): printed as one line, exit code 1. */
 export class InputError extends Error {
   override readonly name = "InputError";
+}
+
+/** The LINE API could not be read (network, token): printed as one line, exit code 3. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
 }

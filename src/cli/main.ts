@@ -6,6 +6,7 @@ run(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFile(path, "utf8"),
+  env: process.env,
 }).then(
   (code) => {
     process.exitCode = code;

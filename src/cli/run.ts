@@ -1,59 +1,120 @@
 import { parseArgs } from "node:util";
+import { StateError } from "../guards/state-schema.js";
 import { RuleSetError } from "../rules/issues.js";
 import { explainCommand } from "./explain-command.js";
-import { type CliIO, InputError, UsageError } from "./io.js";
+import { ApiError, type CliIO, InputError, UsageError } from "./io.js";
 import { issueLine, lintCommand, plural } from "./lint-command.js";
+import { checkCommand, diagramCommand, simulateCommand } from "./modes-command.js";
 
 const USAGE = `Usage:
   line-responder lint <rules.yaml|json> [--at ISO] [--json]
   line-responder explain <rules.yaml|json> <text...> [--at ISO] [--source user|group|room] [--json]
+  line-responder modes simulate --profile current|legacy --from '<state json>' [--rules FILE] [--at ISO] [--strict] [--json] STEP...
+  line-responder modes diagram --profile current|legacy [--format mermaid|dot]
+  line-responder modes check --rules FILE --declared '<state json>' [--profile current|legacy] [--api-base URL] [--at ISO] [--json]
 
 Commands:
-  lint      check a rule file; exit 1 on errors, 0 when only warnings remain
-  explain   show how each text is normalized and which rule answers it
+  lint            check a rule file; exit 1 on errors, 0 when only warnings remain
+  explain         show how each text is normalized and which rule answers it
+  modes simulate  run operator actions through the response-mode machine, one line per step
+                  steps: SWITCH_MODE:chat  SET_CHAT:on  SET_WEBHOOK:off  SET_AUTO_RESPONSE:on  SET_GREETING:off
+                         SET_RESPONSE_METHOD:inside=manual,outside=manual+auto  SET_RESPONSE_HOURS:none|{json}
+                         OBSERVE:chatMode=chat,webhookActive=false
+  modes diagram   draw the machine (mermaid or Graphviz dot)
+  modes check     compare the declared settings with the real account (LINE_CHANNEL_ACCESS_TOKEN);
+                  exit 1 when a live campaign would go unanswered, 3 when the account cannot be read
 
 Options:
   --at ISO       judge campaign windows at this time (default: now)
   --source TYPE  the chat the text comes from (default: user)
+  --strict       refuse steps that would leave a campaign of --rules unanswered
   --json         machine-readable output
   -h, --help     show this help
 `;
 
+const OPTIONS = {
+  json: { type: "boolean", default: false },
+  at: { type: "string" },
+  source: { type: "string" },
+  profile: { type: "string" },
+  from: { type: "string" },
+  rules: { type: "string" },
+  strict: { type: "boolean", default: false },
+  format: { type: "string" },
+  declared: { type: "string" },
+  "api-base": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+// Which options each command takes; any other given option is a usage error, not silently ignored.
+const TAKES: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  lint: ["json", "at"],
+  explain: ["json", "at", "source"],
+  "modes simulate": ["json", "at", "profile", "from", "rules", "strict"],
+  "modes diagram": ["profile", "format"],
+  "modes check": ["json", "at", "profile", "rules", "declared", "api-base"],
+};
+
 /**
  * Runs the CLI with `args` (without `node` and the script) and returns the exit code:
- * 0 success, 1 invalid input (rule file errors, unreadable file), 2 wrong usage.
+ * 0 success, 1 invalid input or a problem found (rule file errors, an unanswered campaign),
+ * 2 wrong usage (unknown command, step or option, bad state JSON), 3 the LINE API could not be read.
  * User mistakes print one line each, never a stack trace.
  */
 export async function run(args: readonly string[], io: CliIO): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: {
-        json: { type: "boolean", default: false },
-        at: { type: "string" },
-        source: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
+      options: OPTIONS,
+      tokens: true,
     });
-    const [command, file, ...rest] = positionals;
-    if (values.help || command === "help") {
+    if (values.help || positionals[0] === "help") {
       io.stdout(USAGE);
       return 0;
     }
-    if (command === undefined) throw new UsageError("missing command");
-    if (command !== "lint" && command !== "explain") throw new UsageError(`unknown command "${command}"`);
-    if (file === undefined) throw new UsageError(`${command}: missing rule file`);
-    if (command === "lint") {
-      if (rest.length > 0) throw new UsageError(`lint takes one file, got extra arguments: ${rest.join(" ")}`);
-      if (values.source !== undefined) throw new UsageError("lint does not take --source");
-      return await lintCommand(file, values, io);
+    const [first, second] = positionals;
+    if (first === undefined) throw new UsageError("missing command");
+    const command = first === "modes" ? `modes ${second ?? ""}`.trim() : first;
+    const takes = TAKES[command];
+    if (!takes) {
+      throw new UsageError(
+        first === "modes"
+          ? `unknown modes command "${second ?? ""}" (simulate, diagram, check)`
+          : `unknown command "${first}"`,
+      );
     }
-    if (rest.length === 0) throw new UsageError("explain: give at least one text after the rule file");
-    return await explainCommand(file, rest, values, io);
+    for (const token of tokens) {
+      if (token.kind === "option" && token.name !== "help" && !takes.includes(token.name as keyof typeof OPTIONS)) {
+        throw new UsageError(`${command} does not take --${token.name}`);
+      }
+    }
+    const operands = positionals.slice(first === "modes" ? 2 : 1);
+    switch (command) {
+      case "lint": {
+        const [file, ...rest] = operands;
+        if (file === undefined) throw new UsageError("lint: missing rule file");
+        if (rest.length > 0) throw new UsageError(`lint takes one file, got extra arguments: ${rest.join(" ")}`);
+        return await lintCommand(file, values, io);
+      }
+      case "explain": {
+        const [file, ...texts] = operands;
+        if (file === undefined) throw new UsageError("explain: missing rule file");
+        if (texts.length === 0) throw new UsageError("explain: give at least one text after the rule file");
+        return await explainCommand(file, texts, values, io);
+      }
+      case "modes simulate":
+        return await simulateCommand(operands, values, io);
+      case "modes diagram":
+        if (operands.length > 0) throw new UsageError(`modes diagram takes no arguments, got: ${operands.join(" ")}`);
+        return diagramCommand(values, io);
+      default:
+        if (operands.length > 0) throw new UsageError(`modes check takes no arguments, got: ${operands.join(" ")}`);
+        return await checkCommand(values, io);
+    }
   } catch (error) {
     if (error instanceof RuleSetError) {
-      // explain on an invalid rule file: lint prints its own report.
+      // explain or modes on an invalid rule file: lint prints its own report.
       io.stderr(`line-responder: the rule file has ${plural(error.issues.length, "error")}:\n`);
       for (const issue of error.issues) io.stderr(`  ${issueLine(issue)}\n`);
       return 1;
@@ -62,8 +123,18 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
       io.stderr(`line-responder: ${error.message}\n`);
       return 1;
     }
+    if (error instanceof StateError) {
+      io.stderr(`line-responder: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ApiError) {
+      io.stderr(`line-responder: cannot read the account: ${error.message}\n`);
+      return 3;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`line-responder: ${(error as Error).message}\n\n${USAGE}`);
+      // One line for a mistake in a command; the whole usage only when there is no command at all.
+      if (args.length === 0) io.stderr(`line-responder: ${(error as Error).message}\n\n${USAGE}`);
+      else io.stderr(`line-responder: ${(error as Error).message} (see line-responder --help)\n`);
       return 2;
     }
     throw error;

@@ -66,7 +66,9 @@ export interface CheckAccountOptions<P extends Profile> {
 export async function checkAccount<P extends Profile>(options: CheckAccountOptions<P>): Promise<AccountCheck<P>> {
   const { client, profile, declared, campaigns = [], timeZone = "Asia/Tokyo" } = options;
   const at = options.at === undefined ? Date.now() : typeof options.at === "number" ? options.at : options.at.getTime();
-  const [info, endpoint] = await Promise.all([client.getBotInfo(), client.getWebhookEndpoint()]);
+  // One after the other: a failure then always names the same call.
+  const info = await client.getBotInfo();
+  const endpoint = await client.getWebhookEndpoint();
   const observed = {
     chatMode: info.chatMode === "chat" ? ("chat" as const) : ("bot" as const),
     webhookActive: endpoint.active === true,

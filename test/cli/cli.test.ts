@@ -26,6 +26,7 @@ async function cli(...args: string[]) {
       stderr += t;
     },
     readFile: (p) => readFile(p, "utf8"),
+    env: {},
   });
   return { code, stdout, stderr };
 }
@@ -154,7 +155,7 @@ describe("line-responder explain", () => {
   });
 });
 
-describe("usage errors: exit 2 with the usage", () => {
+describe("usage errors: exit 2, one line", () => {
   it.each([
     [[], "missing command"],
     [["frob"], 'unknown command "frob"'],
@@ -163,11 +164,14 @@ describe("usage errors: exit 2 with the usage", () => {
     [["explain", example, "x", "--at", "yesterday"], '--at "yesterday" is not an ISO 8601 time'],
     [["explain", example, "x", "--source", "channel"], "--source must be one of user, group, room"],
     [["lint", example, "--bogus"], "Unknown option '--bogus'"],
+    [["lint", example, "--source", "group"], "lint does not take --source"],
+    [["modes"], 'unknown modes command ""'],
   ])("%j", async (args, message) => {
     const result = await cli(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain("Usage:");
+    if (args.length === 0) expect(result.stderr).toContain("Usage:");
+    else expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 
   it("--help prints the usage, exit 0", async () => {

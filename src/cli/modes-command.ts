@@ -1,0 +1,166 @@
+/**
+ * `line-responder modes simulate | diagram | check`: the response-mode machine from the shell.
+ */
+import { type Campaign, campaignsFromRules } from "../guards/campaigns.js";
+import type { Capabilities } from "../guards/capabilities.js";
+import { diagram } from "../guards/diagram.js";
+import { checkAccount } from "../guards/drift.js";
+import type { Effect } from "../guards/effects.js";
+import { createModeMachine, type EventOf, type Repair } from "../guards/machine.js";
+import type { CurrentState, LegacyState, Profile } from "../guards/state.js";
+import { parseState } from "../guards/state-schema.js";
+import { fetchAccountClient } from "./account-client.js";
+import { type CliIO, UsageError } from "./io.js";
+import { loadRuleFile } from "./load-rules.js";
+import { parseAtOption } from "./options.js";
+import { parseStep } from "./steps.js";
+
+export interface ModesFlags {
+  json: boolean;
+  at?: string;
+  profile?: string;
+  from?: string;
+  rules?: string;
+  strict: boolean;
+  format?: string;
+  declared?: string;
+  "api-base"?: string;
+}
+
+function profileOf(value: string | undefined, fallback?: Profile): Profile {
+  if (value === undefined && fallback) return fallback;
+  if (value !== "current" && value !== "legacy") {
+    throw new UsageError(
+      value === undefined
+        ? "--profile is required (current or legacy)"
+        : `--profile must be current or legacy, not "${value}"`,
+    );
+  }
+  return value;
+}
+
+async function campaignsAndTime(
+  flags: ModesFlags,
+  io: CliIO,
+): Promise<{ campaigns: Campaign[]; at: number; timeZone: string }> {
+  if (flags.rules === undefined) {
+    return { campaigns: [], at: parseAtOption(flags.at, "Asia/Tokyo") ?? Date.now(), timeZone: "Asia/Tokyo" };
+  }
+  const { ruleSet } = await loadRuleFile(flags.rules, io);
+  return {
+    campaigns: campaignsFromRules(ruleSet),
+    at: parseAtOption(flags.at, ruleSet.timezone) ?? Date.now(),
+    timeZone: ruleSet.timezone,
+  };
+}
+
+const onOff = (on: boolean) => (on ? "on" : "off");
+
+function describeState(state: CurrentState | LegacyState): string {
+  if ("mode" in state) {
+    return `${state.mode === "bot" ? "Bot" : "Chat"} mode, Webhook ${onOff(state.webhook)}, 自動応答 ${onOff(state.autoResponse)}, greeting ${onOff(state.greeting)}`;
+  }
+  const method = state.responseMethod
+    ? `, method inside ${state.responseMethod.inside} / outside ${state.responseMethod.outside}`
+    : "";
+  const hours = state.responseHours ? ", response hours set" : "";
+  return `Chat ${onOff(state.chat)}, Webhook ${onOff(state.webhook)}, 応答メッセージ ${onOff(state.autoResponse)}, greeting ${onOff(state.greeting)}${hours}${method}`;
+}
+
+function describeCapabilities(c: Capabilities): string {
+  const yes = (b: boolean) => (b ? "yes" : "NO");
+  return `webhook ${yes(c.webhookDelivered)}, auto-response ${yes(c.nativeKeywordReplies)}, manual chat ${yes(c.manualChat)}, greeting ${yes(c.greetingOnFollow)}, mark as read ${c.markAsRead}`;
+}
+
+function describeEffect(effect: Effect): string {
+  return effect.kind === "side-effect"
+    ? `side effect: ${effect.field} ${String(effect.from)} -> ${String(effect.to)} (${effect.reason})`
+    : `drift: ${effect.message}`;
+}
+
+/** `modes simulate`: runs each step from the state the previous one left; a refused step changes nothing. */
+export async function simulateCommand(steps: readonly string[], flags: ModesFlags, io: CliIO): Promise<number> {
+  const profile = profileOf(flags.profile);
+  if (flags.from === undefined) throw new UsageError("modes simulate: --from '<state json>' is required");
+  let state = parseState(profile, flags.from);
+  if (steps.length === 0) throw new UsageError("modes simulate: give at least one step, e.g. SWITCH_MODE:chat");
+  const events = steps.map((step) => parseStep(step));
+  const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
+  const machine = createModeMachine({ profile, campaigns, strict: flags.strict, timeZone });
+
+  steps.forEach((step, i) => {
+    const result = machine.transition(state as never, events[i] as EventOf<typeof profile>, { at });
+    let effects: Effect[] = [];
+    let repairs: Repair[];
+    if (result.ok) {
+      state = result.state;
+      effects = result.effects;
+      repairs = result.repairs;
+    } else {
+      repairs = machine.repairs(state as never, at);
+    }
+    const capabilities = machine.capabilities(state as never, at);
+    if (flags.json) {
+      const line = result.ok
+        ? { step, ok: true, state, effects, repairs, capabilities }
+        : { step, ok: false, code: result.code, message: result.message, state, effects, repairs, capabilities };
+      io.stdout(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    const lines = [`${i + 1}. ${step}: ${result.ok ? "ok" : `refused, ${result.code}: ${result.message}`}`];
+    lines.push(`   state: ${describeState(state)}`);
+    for (const effect of effects) lines.push(`   ${describeEffect(effect)}`);
+    for (const repair of repairs) lines.push(`   repair: ${repair.action}`);
+    lines.push(`   can: ${describeCapabilities(capabilities)}`);
+    io.stdout(`${lines.join("\n")}\n`);
+  });
+  return 0;
+}
+
+/** `modes diagram`: the machine drawn from its table. */
+export function diagramCommand(flags: ModesFlags, io: CliIO): number {
+  const profile = profileOf(flags.profile);
+  const format = flags.format ?? "mermaid";
+  if (format !== "mermaid" && format !== "dot")
+    throw new UsageError(`--format must be mermaid or dot, not "${format}"`);
+  io.stdout(diagram(profile, { format }));
+  return 0;
+}
+
+/**
+ * `modes check`: compares the declared settings with the real account. Exit 0 when every live
+ * campaign is answered, 1 when one would not be, 3 when the account cannot be read.
+ */
+export async function checkCommand(flags: ModesFlags, io: CliIO): Promise<number> {
+  const profile = profileOf(flags.profile, "current");
+  if (flags.rules === undefined) throw new UsageError("modes check: --rules FILE is required");
+  if (flags.declared === undefined) throw new UsageError("modes check: --declared '<state json>' is required");
+  const declared = parseState(profile, flags.declared);
+  const token = io.env.LINE_CHANNEL_ACCESS_TOKEN;
+  if (!token) throw new UsageError("modes check: set LINE_CHANNEL_ACCESS_TOKEN to the channel access token");
+  const baseURL = flags["api-base"] ?? "https://api.line.me";
+  try {
+    new URL(baseURL);
+  } catch {
+    throw new UsageError(`--api-base must be a URL, not "${baseURL}"`);
+  }
+  const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
+  const report = await checkAccount({
+    client: fetchAccountClient(baseURL, token),
+    profile,
+    declared: declared as never,
+    campaigns,
+    at,
+    timeZone,
+  });
+  if (flags.json) {
+    io.stdout(`${JSON.stringify(report)}\n`);
+  } else {
+    io.stdout(
+      `${report.ok ? "ok" : "PROBLEM"}: ${campaigns.length} campaign(s) checked; the account shows chatMode ${report.observed.chatMode}, Webhook ${onOff(report.observed.webhookActive)}\n`,
+    );
+    for (const finding of report.findings) io.stdout(`  ${finding.severity.padEnd(8)} ${finding.message}\n`);
+    for (const repair of report.repairs) io.stdout(`  repair   ${repair.action}\n`);
+  }
+  return report.ok ? 0 : 1;
+}
