@@ -4,7 +4,15 @@ export default defineConfig([
   {
     // The library: ESM and CJS side by side, each with its own declarations (.d.ts / .d.cts),
     // so both `import` and `require` resolve types that match the code they load.
-    entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      "testing/index": "src/testing/index.ts",
+      "adapters/express": "src/adapters/express.ts",
+      "adapters/fastify": "src/adapters/fastify.ts",
+      "adapters/node": "src/adapters/node.ts",
+      "adapters/lambda": "src/adapters/lambda.ts",
+      "adapters/fetch": "src/adapters/fetch.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     target: "node20",

@@ -43,6 +43,16 @@ export type {
 export { WEEKDAYS } from "./guards/state.js";
 export { parseState, StateError } from "./guards/state-schema.js";
 export {
+  createResponder,
+  type EventContext,
+  type EventHandler,
+  type EventOutcome,
+  type HandleResult,
+  type ReplyClient,
+  type Responder,
+  type ResponderOptions,
+} from "./responder.js";
+export {
   type CandidateOutcome,
   compileRules,
   type MatchCandidate,
@@ -86,4 +96,8 @@ export {
   type SourceType,
   WindowSchema,
 } from "./rules/schema.js";
+export { createMemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
+export type { DedupeStore } from "./stores/store.js";
 export type { DescribedIssue } from "./validation/describe-issues.js";
+export { parseEnvelope, type WebhookEnvelope, type WebhookEvent } from "./webhook/envelope.js";
+export { verifySignature } from "./webhook/signature.js";

@@ -12,4 +12,5 @@ export {
   stateKey,
 } from "../guards/explore.js";
 export { operatorEvents, SAMPLE_RESPONSE_HOURS } from "../guards/operator-events.js";
+export { signBody } from "../webhook/signature.js";
 export { checkRuleCases, type RuleCase, type RuleCaseFailure } from "./rule-cases.js";

@@ -1,0 +1,68 @@
+/**
+ * `line-responder/express`: middleware for Express 4 and 5. It reads the raw body itself, also
+ * works after `express.raw()`, uses `req.rawBody` where the platform keeps one (Google Cloud
+ * Functions, Firebase), and says how to mount it when a JSON parser got to the body first.
+ *
+ * @example
+ * ```ts
+ * const app = express();
+ * app.post("/webhook", lineMiddleware(responder)); // before app.use(express.json())
+ * app.use(express.json());
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Responder } from "../responder.js";
+import { header } from "./node.js";
+import { readNodeBody } from "./node-body.js";
+
+/** What the middleware reads of Express's request (kept structural: no dependency on @types/express). */
+export type ExpressRequest = IncomingMessage & { body?: unknown; rawBody?: unknown };
+
+/** Options of {@link lineMiddleware}. */
+export interface LineMiddlewareOptions {
+  /** Largest body read, in bytes; default 1 MB. */
+  maxBodyBytes?: number;
+  processBeforeResponse?: boolean;
+}
+
+const ALREADY_PARSED =
+  "line-responder: the request body was already parsed by another middleware (express.json()?), so the LINE signature cannot be checked on the raw bytes. Mount lineMiddleware before express.json(), e.g. app.post('/webhook', lineMiddleware(responder)) above app.use(express.json()), or give its route express.raw({ type: '*/*' })";
+
+/** Express middleware answering LINE webhooks with `responder`. */
+export function lineMiddleware(responder: Responder, options: LineMiddlewareOptions = {}) {
+  const max = options.maxBodyBytes ?? 1024 * 1024;
+  return async (req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): Promise<void> => {
+    try {
+      let body: Uint8Array | undefined;
+      if (req.body instanceof Uint8Array)
+        body = req.body; // express.raw()
+      else if (req.rawBody instanceof Uint8Array)
+        body = req.rawBody; // Cloud Functions, Firebase
+      else if (req.body !== undefined && req.readableEnded) {
+        res
+          .writeHead(500, { "content-type": "application/json; charset=utf-8" })
+          .end(JSON.stringify({ message: ALREADY_PARSED }));
+        return;
+      } else {
+        body = await readNodeBody(req, max);
+        if (body === undefined) {
+          res
+            .writeHead(413, { "content-type": "application/json; charset=utf-8" })
+            .end(JSON.stringify({ message: `body is larger than ${max} bytes` }));
+          return;
+        }
+      }
+      const result = await responder.handle({
+        body,
+        signature: header(req, "x-line-signature"),
+        method: req.method,
+        processBeforeResponse: options.processBeforeResponse,
+      });
+      res.writeHead(result.status, result.headers).end(result.body);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

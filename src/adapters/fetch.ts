@@ -1,0 +1,27 @@
+/**
+ * `line-responder/fetch`: `(request, env?, ctx?) => Response` for Fetch-API runtimes: Cloudflare
+ * Workers, Vercel, Next.js route handlers, Deno, Bun, Hono. Nothing in this entry's import graph
+ * uses `node:` modules; background work goes to `ctx.waitUntil` where the runtime has it.
+ *
+ * @example
+ * ```ts
+ * // Cloudflare Worker
+ * export default { fetch: createFetchHandler(responder) };
+ * // Next.js app/api/webhook/route.ts
+ * export const POST = createFetchHandler(responder);
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type { Responder } from "../responder.js";
+
+/** The runtime context where background work can be handed over (Workers' `ExecutionContext`). */
+export interface WaitUntilContext {
+  waitUntil?(work: Promise<unknown>): void;
+}
+
+/** A fetch handler answering LINE webhooks with `responder`. */
+export function createFetchHandler(responder: Responder) {
+  return (request: Request, env?: unknown, ctx?: WaitUntilContext): Promise<Response> =>
+    responder.fetch(request, env, ctx && typeof ctx === "object" && "waitUntil" in ctx ? ctx : undefined);
+}

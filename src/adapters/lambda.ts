@@ -1,0 +1,67 @@
+/**
+ * `line-responder/lambda`: AWS Lambda behind API Gateway REST (payload v1), HTTP API (v2) or a
+ * Function URL. Base64 bodies are decoded to bytes, never to a string, so the signature holds.
+ * Events are processed before answering by default: Lambda freezes work left after the response.
+ *
+ * @example
+ * ```ts
+ * export const handler = createLambdaHandler(responder);
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type { Responder } from "../responder.js";
+import { decodeBase64 } from "../webhook/base64.js";
+
+/** The fields read from API Gateway v1/v2 and Function URL events. */
+export interface LambdaHttpEvent {
+  headers?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  /** v1 */
+  httpMethod?: string;
+  /** v2 and Function URL */
+  requestContext?: { http?: { method?: string } };
+}
+
+/** The response shape all three integrations accept. */
+export interface LambdaHttpResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: false;
+}
+
+/** Options of {@link createLambdaHandler}. */
+export interface LambdaHandlerOptions {
+  /** Default true: answer after processing. */
+  processBeforeResponse?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/** A Lambda handler answering LINE webhooks with `responder`. */
+export function createLambdaHandler(responder: Responder, options: LambdaHandlerOptions = {}) {
+  return async (event: LambdaHttpEvent): Promise<LambdaHttpResult> => {
+    let signature: string | undefined;
+    for (const [name, value] of Object.entries(event.headers ?? {})) {
+      if (name.toLowerCase() === "x-line-signature") signature = value;
+    }
+    const raw = event.body ?? "";
+    const body = event.isBase64Encoded ? decodeBase64(raw) : encoder.encode(raw);
+    const result =
+      body === undefined
+        ? {
+            status: 400,
+            headers: { "content-type": "application/json; charset=utf-8" },
+            body: JSON.stringify({ message: "isBase64Encoded is set but the body is not base64" }),
+          }
+        : await responder.handle({
+            body,
+            signature,
+            method: event.requestContext?.http?.method ?? event.httpMethod,
+            processBeforeResponse: options.processBeforeResponse ?? true,
+          });
+    return { statusCode: result.status, headers: result.headers, body: result.body, isBase64Encoded: false };
+  };
+}

@@ -1,0 +1,100 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import Fastify from "fastify";
+import { lineMiddleware } from "../../src/adapters/express.js";
+import { lineResponderPlugin } from "../../src/adapters/fastify.js";
+import { createFetchHandler } from "../../src/adapters/fetch.js";
+import { createLambdaHandler } from "../../src/adapters/lambda.js";
+import { createNodeHandler } from "../../src/adapters/node.js";
+import { conformance, type Driver } from "./conformance.js";
+
+async function listen(server: Server): Promise<Driver> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  return {
+    async send(body, headers) {
+      const res = await fetch(url, { method: "POST", body, headers });
+      return { status: res.status, body: await res.text() };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+conformance("express", async (responder, options) => {
+  const app = express();
+  app.post("/webhook", lineMiddleware(responder, { maxBodyBytes: 64 * 1024, ...options }));
+  app.use(express.json());
+  return listen(createServer(app));
+});
+
+conformance("express after express.raw()", async (responder, options) => {
+  const app = express();
+  app.post("/webhook", express.raw({ type: "*/*", limit: "10mb" }), lineMiddleware(responder, options));
+  return listen(createServer(app));
+});
+
+conformance("fastify", async (responder, options) => {
+  const app = Fastify();
+  await app.register(lineResponderPlugin, { responder, path: "/webhook", maxBodyBytes: 64 * 1024, ...options });
+  await app.ready();
+  return {
+    async send(body, headers) {
+      const res = await app.inject({ method: "POST", url: "/webhook", payload: Buffer.from(body), headers });
+      return { status: res.statusCode, body: res.body };
+    },
+    close: () => app.close(),
+  };
+});
+
+conformance("node:http", async (responder, options) =>
+  listen(createServer(createNodeHandler(responder, { maxBodyBytes: 64 * 1024, ...options }))),
+);
+
+const lambdaDriver =
+  (kind: "v1" | "v2" | "url"): Parameters<typeof conformance>[1] =>
+  async (responder, options) => {
+    const handler = createLambdaHandler(responder, options);
+    return {
+      async send(body, headers) {
+        // v1 without binary media types hands the body over as a string; v2 and Function URLs as base64.
+        const base64 = kind !== "v1";
+        const event =
+          kind === "v1"
+            ? { httpMethod: "POST", headers, body: new TextDecoder().decode(body), isBase64Encoded: false }
+            : {
+                version: "2.0",
+                requestContext: { http: { method: "POST" } },
+                headers,
+                body: Buffer.from(body).toString("base64"),
+                isBase64Encoded: base64,
+              };
+        const result = await handler(event);
+        return { status: result.statusCode, body: result.body };
+      },
+      close: async () => {},
+    };
+  };
+conformance("lambda (API Gateway REST, v1)", lambdaDriver("v1"), { processBeforeResponse: true });
+conformance("lambda (HTTP API, v2)", lambdaDriver("v2"), { processBeforeResponse: true });
+conformance("lambda (Function URL)", lambdaDriver("url"), { processBeforeResponse: true });
+
+conformance("fetch", async (responder) => {
+  const handler = createFetchHandler(responder);
+  const background: Promise<unknown>[] = [];
+  return {
+    async send(body, headers) {
+      const res = await handler(
+        new Request("https://bot.example/webhook", { method: "POST", body, headers }),
+        {},
+        {
+          waitUntil: (work) => background.push(work),
+        },
+      );
+      return { status: res.status, body: await res.text() };
+    },
+    close: async () => {
+      await Promise.all(background);
+    },
+  };
+});
