@@ -99,5 +99,12 @@ export {
 export { createMemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
 export type { DedupeStore } from "./stores/store.js";
 export type { DescribedIssue } from "./validation/describe-issues.js";
-export { parseEnvelope, type WebhookEnvelope, type WebhookEvent } from "./webhook/envelope.js";
+export {
+  parseEnvelope,
+  SourceSchema,
+  type WebhookEnvelope,
+  WebhookEnvelopeSchema,
+  type WebhookEvent,
+  WebhookEventSchema,
+} from "./webhook/envelope.js";
 export { verifySignature } from "./webhook/signature.js";
