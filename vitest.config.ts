@@ -1,6 +1,17 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The examples import the package by name, as users do; in tests the name points at the source.
+  resolve: {
+    alias: [
+      { find: /^line-responder$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
+      { find: /^line-responder\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+      {
+        find: /^line-responder\/(express|fastify|node|lambda|fetch)$/,
+        replacement: new URL("./src/adapters/$1.ts", import.meta.url).pathname,
+      },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     // The machine has 2 cores; property tests are CPU bound.

@@ -1,0 +1,110 @@
+/**
+ * Every example runs as written: imported by its package name, configured by the environment a
+ * deployment would give it, answering a signed request, and replying through a local stand-in
+ * for the Messaging API (LINE_API_BASE_URL).
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signBody } from "../../src/testing/index.js";
+import { envelope, textEventJson } from "../helpers/webhook.js";
+
+const SECRET = "example-channel-secret";
+const replies: { replyToken: string; messages: { text: string }[] }[] = [];
+let api: Server;
+
+beforeAll(async () => {
+  api = createServer((req, res) => {
+    let data = "";
+    req.on("data", (c) => {
+      data += c;
+    });
+    req.on("end", () => {
+      if (req.url === "/v2/bot/message/reply" && req.headers.authorization === "Bearer example-token") {
+        replies.push(JSON.parse(data));
+        return res.writeHead(200, { "content-type": "application/json" }).end('{"sentMessages":[]}');
+      }
+      res.writeHead(401, { "content-type": "application/json" }).end('{"message":"Authentication failed"}');
+    });
+  });
+  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+  Object.assign(process.env, {
+    LINE_CHANNEL_SECRET: SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: "example-token",
+    LINE_API_BASE_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+  });
+});
+afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
+
+async function signedCoupon(replyToken: string) {
+  const body = envelope(textEventJson("クーポンください🎁", { replyToken }));
+  return {
+    body,
+    headers: { "content-type": "application/json; charset=utf-8", "x-line-signature": await signBody(SECRET, body) },
+  };
+}
+const repliedTo = (token: string) => replies.filter((r) => r.replyToken === token).map((r) => r.messages[0]?.text);
+
+describe("examples", () => {
+  it("express", async () => {
+    const { app, responder } = await import("../../examples/express/server.js");
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { body, headers } = await signedCoupon("express-token");
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, {
+      method: "POST",
+      body,
+      headers,
+    });
+    expect(res.status).toBe(200);
+    await responder.drain();
+    server.close();
+    expect(repliedTo("express-token")).toEqual(["クーポンはこちら: https://example.com/coupon"]);
+  });
+
+  it("fastify", async () => {
+    const { buildApp } = await import("../../examples/fastify/server.js");
+    const app = await buildApp();
+    const { body, headers } = await signedCoupon("fastify-token");
+    const res = await app.inject({ method: "POST", url: "/webhook", payload: body, headers });
+    expect(res.statusCode).toBe(200);
+    await app.close(); // drains the responder
+    expect(repliedTo("fastify-token")).toEqual(["クーポンはこちら: https://example.com/coupon"]);
+  });
+
+  it("lambda, with its event fixture", async () => {
+    const { handler } = await import("../../examples/lambda/handler.js");
+    const event = JSON.parse(readFileSync(new URL("../../examples/lambda/event.json", import.meta.url), "utf8"));
+    const result = await handler(event);
+    expect(result.statusCode).toBe(200);
+    expect(repliedTo("nHuyWiB7yP5Zw52FIkcQobQuGDXCTA")).toEqual(["クーポンはこちら"]);
+    const tampered = { ...event, headers: { ...event.headers, "x-line-signature": "AAAA" } };
+    expect((await handler(tampered)).statusCode).toBe(401);
+  });
+
+  it("cloudflare worker", async () => {
+    const worker = (await import("../../examples/cloudflare-worker/worker.js")).default;
+    const { body, headers } = await signedCoupon("worker-token");
+    const background: Promise<unknown>[] = [];
+    const res = await worker.fetch(
+      new Request("https://bot.example/webhook", { method: "POST", body, headers }),
+      process.env as never,
+      {
+        waitUntil: (work) => background.push(work),
+      },
+    );
+    expect(res.status).toBe(200);
+    await Promise.all(background);
+    expect(repliedTo("worker-token")).toEqual(["クーポンはこちら"]);
+  });
+
+  it("next.js route handler", async () => {
+    const { POST } = await import("../../examples/nextjs/app/api/webhook/route.js");
+    const { body, headers } = await signedCoupon("next-token");
+    const res = await POST(new Request("https://bot.example/api/webhook", { method: "POST", body, headers }));
+    expect(res.status).toBe(200);
+    // processBeforeResponse: the reply went out before the response.
+    expect(repliedTo("next-token")).toEqual(["クーポンはこちら"]);
+  });
+});
