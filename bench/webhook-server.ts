@@ -1,0 +1,38 @@
+/**
+ * One Express server for the webhook benchmark, in its own process so the load generator does not
+ * share its event loop. `line-responder`: lineMiddleware; `sdk`: @line/bot-sdk's middleware() with
+ * the equivalent handler (answer 200, hand each event to a handler).
+ */
+import { middleware } from "@line/bot-sdk";
+import express from "express";
+import { lineMiddleware } from "../src/adapters/express.js";
+import { createResponder } from "../src/index.js";
+
+const SECRET = "bench-channel-secret";
+const mode = process.argv[2];
+let handled = 0;
+const handler = (_event: unknown) => {
+  handled++;
+};
+
+const app = express();
+if (mode === "line-responder") {
+  const responder = createResponder({ channelSecret: SECRET });
+  responder.on("message", handler);
+  app.post("/webhook", lineMiddleware(responder));
+} else if (mode === "sdk") {
+  app.post("/webhook", middleware({ channelSecret: SECRET }), (req, res) => {
+    for (const event of (req.body as { events: unknown[] }).events) setImmediate(handler, event);
+    res.json({});
+  });
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+const server = app.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`listening ${typeof address === "object" && address ? address.port : 0}`);
+});
+process.on("SIGTERM", () => {
+  console.error(`handled ${handled}`);
+  server.close(() => process.exit(0));
+});
