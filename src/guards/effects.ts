@@ -54,3 +54,28 @@ export function sideEffects<S extends object>(
     .filter((field) => before[field] !== after[field])
     .map((field) => ({ kind: "side-effect" as const, field, from: before[field], to: after[field], reason }));
 }
+
+const onOff = (on: boolean) => (on ? "on" : "off");
+
+/** The drift finding for a Webhook toggle that differs from the declared one. */
+export function webhookDrift(declared: boolean, observed: boolean): Effect {
+  return {
+    kind: "drift",
+    field: "webhook",
+    declared,
+    observed,
+    message: `Webhook is ${onOff(observed)}, not ${onOff(declared)} as declared`,
+  };
+}
+
+/**
+ * The refusal for an observation that leaves every output off: LINE never allows that, so the
+ * declared auto-response or greeting must be wrong. `autoResponse` is the era's name for it.
+ */
+export function impossibleObservation(autoResponse: "応答メッセージ" | "自動応答"): Refusal {
+  return {
+    ok: false,
+    code: "IMPOSSIBLE_OBSERVATION",
+    message: `LINE shows Webhook off, but the declared state also has ${autoResponse} and あいさつメッセージ off, which LINE does not allow: declare the state again from the Official Account Manager`,
+  };
+}

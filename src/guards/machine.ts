@@ -11,7 +11,14 @@ import type { CurrentEvent, LegacyEvent } from "./events.js";
 import { currentStep } from "./profiles/current.js";
 import { legacyStep } from "./profiles/legacy.js";
 import { isInsideHours } from "./response-hours.js";
-import { type CurrentState, type LegacyState, type Profile, responseMethodOf, type StateOf } from "./state.js";
+import {
+  allOutputsOff,
+  type CurrentState,
+  type LegacyState,
+  type Profile,
+  responseMethodOf,
+  type StateOf,
+} from "./state.js";
 
 /** The events of a profile. */
 export type EventOf<P extends Profile> = P extends "current" ? CurrentEvent : LegacyEvent;
@@ -150,7 +157,7 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
       const outcome = step(state, event);
       if (!outcome.ok) return outcome;
       const next = outcome.state;
-      if (!next.webhook && !next.autoResponse && !next.greeting) {
+      if (allOutputsOff(next)) {
         const cause = outcome.effects.length > 0 ? " (after the settings it turns off on its own)" : "";
         return {
           ok: false,

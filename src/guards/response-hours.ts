@@ -3,6 +3,7 @@
  * them, and where they begin and end in a campaign window (the only moments at which a campaign's
  * answerability can change).
  */
+import { wallClock } from "../rules/time.js";
 import type { ResponseHours } from "./state.js";
 import { WEEKDAYS } from "./state.js";
 
@@ -10,30 +11,11 @@ const MINUTES_PER_DAY = 1440;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 const DEFAULT_TIMEZONE = "Asia/Tokyo";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      weekday: "short",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /** Minutes since Sunday 00:00 local time (with fractions), at `epoch`. */
 function minuteOfWeek(epoch: number, timeZone: string): number {
-  const parts = formatterFor(timeZone).formatToParts(epoch);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "0";
-  const day = WEEKDAYS.indexOf(get("weekday").toLowerCase() as (typeof WEEKDAYS)[number]);
-  const seconds = Number(get("second")) + (((epoch % 1000) + 1000) % 1000) / 1000;
-  return day * MINUTES_PER_DAY + Number(get("hour")) * 60 + Number(get("minute")) + seconds / 60;
+  const { weekday, hour, minute, second } = wallClock(epoch, timeZone);
+  const seconds = second + (((epoch % 1000) + 1000) % 1000) / 1000;
+  return weekday * MINUTES_PER_DAY + hour * 60 + minute + seconds / 60;
 }
 
 const toMinutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { isValidTimeZone } from "../rules/time.js";
 import { type DescribedIssue, describeIssues } from "../validation/describe-issues.js";
-import { type CurrentState, type LegacyState, type Profile, WEEKDAYS } from "./state.js";
+import { allOutputsOff, type CurrentState, type LegacyState, type Profile, WEEKDAYS } from "./state.js";
 
 const flag = z.boolean({ error: "must be true or false" });
 const method = z.enum(["manual", "manual+auto"], { error: 'must be "manual" or "manual+auto"' });
@@ -96,7 +96,7 @@ export function parseState(profile: Profile, input: unknown): CurrentState | Leg
 
 /** Why LINE could never be in `state`, or undefined. */
 function impossibility(state: CurrentState | LegacyState): string | undefined {
-  if (!state.webhook && !state.autoResponse && !state.greeting) {
+  if (allOutputsOff(state)) {
     return "webhook, autoResponse and greeting are all off, which LINE does not allow";
   }
   if ("mode" in state && state.mode === "chat" && (state.webhook || state.autoResponse)) {

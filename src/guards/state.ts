@@ -66,3 +66,8 @@ export const DEFAULT_RESPONSE_METHOD = Object.freeze({ inside: "manual+auto", ou
 export function responseMethodOf(state: CurrentState): { inside: ResponseMethod; outside: ResponseMethod } {
   return state.responseMethod ?? DEFAULT_RESPONSE_METHOD;
 }
+
+/** Webhook, auto-response and greeting all off: LINE refuses it, since nothing automatic could reach users. */
+export function allOutputsOff(state: { webhook: boolean; autoResponse: boolean; greeting: boolean }): boolean {
+  return !state.webhook && !state.autoResponse && !state.greeting;
+}

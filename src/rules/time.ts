@@ -50,6 +50,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     formatter = new Intl.DateTimeFormat("en-US", {
       timeZone,
       hourCycle: "h23",
+      weekday: "short",
       year: "numeric",
       month: "numeric",
       day: "numeric",
@@ -62,11 +63,28 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The wall clock in `timeZone` at `epoch` (whole seconds; `weekday` 0 is Sunday). */
+export function wallClock(
+  epoch: number,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
+  const parts = formatterFor(timeZone).formatToParts(epoch);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return {
+    year: Number(get("year")),
+    month: Number(get("month")),
+    day: Number(get("day")),
+    hour: Number(get("hour")),
+    minute: Number(get("minute")),
+    second: Number(get("second")),
+    weekday: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(get("weekday")),
+  };
+}
+
 /** Offset of `timeZone` from UTC at `epoch`, in milliseconds (Tokyo: +9 h). */
 function offsetAt(epoch: number, timeZone: string): number {
-  const parts = formatterFor(timeZone).formatToParts(epoch);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  const { year, month, day, hour, minute, second } = wallClock(epoch, timeZone);
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   return asUtc - (epoch - (((epoch % 1000) + 1000) % 1000));
 }
 

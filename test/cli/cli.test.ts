@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
+import { runCli } from "../helpers/cli.js";
 
 const example = fileURLToPath(new URL("../../examples/rules/campaign.yaml", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "line-responder-cli-"));
@@ -13,22 +12,6 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
-}
-
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readFile: (p) => readFile(p, "utf8"),
-    env: {},
-  });
-  return { code, stdout, stderr };
 }
 
 const broken = `version: 1
@@ -49,11 +32,11 @@ describe("line-responder lint", () => {
       "clean.yaml",
       "version: 1\nrules:\n  - { id: a, keywords: [x], reply: [{type: text, text: hi}] }\n",
     );
-    expect(await cli("lint", path)).toEqual({ code: 0, stdout: `${path}: ok (1 rule)\n`, stderr: "" });
+    expect(await runCli(["lint", path])).toEqual({ code: 0, stdout: `${path}: ok (1 rule)\n`, stderr: "" });
   });
 
   it("warnings only: printed, exit 0", async () => {
-    const result = await cli("lint", example, "--at", "2020-01-01T00:00:00+09:00");
+    const result = await runCli(["lint", example, "--at", "2020-01-01T00:00:00+09:00"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       `${example}: 1 warning\n  warning rules[0].window.until (line 15): the window ended 2019-08-11T00:00:00+09:00; the rule no longer answers\n`,
@@ -62,7 +45,7 @@ describe("line-responder lint", () => {
 
   it("errors: one line per problem with its path, exit 1, no stack trace", async () => {
     const path = file("broken.yaml", broken);
-    const result = await cli("lint", path);
+    const result = await runCli(["lint", path]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("");
     expect(result.stdout.split("\n")).toEqual([
@@ -75,7 +58,7 @@ describe("line-responder lint", () => {
 
   it("--json: one object with every issue", async () => {
     const path = file("broken2.yaml", broken.replace("colour: red\n", "").replace('[""]', "[x]"));
-    const result = await cli("lint", path, "--json");
+    const result = await runCli(["lint", path, "--json"]);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
       file: path,
@@ -86,12 +69,12 @@ describe("line-responder lint", () => {
         { severity: "error", code: "unsafe-regex", path: "rules[1].keywords[0]", line: 8 },
       ],
     });
-    const clean = await cli("lint", example, "--json", "--at", "2019-08-05T00:00:00+09:00");
+    const clean = await runCli(["lint", example, "--json", "--at", "2019-08-05T00:00:00+09:00"]);
     expect(JSON.parse(clean.stdout)).toEqual({ file: example, errors: 0, warnings: 0, issues: [] });
   });
 
   it("a missing file: one line, exit 1", async () => {
-    expect(await cli("lint", join(dir, "nope.yaml"))).toEqual({
+    expect(await runCli(["lint", join(dir, "nope.yaml")])).toEqual({
       code: 1,
       stdout: "",
       stderr: `line-responder: cannot read ${join(dir, "nope.yaml")}: no such file\n`,
@@ -101,7 +84,7 @@ describe("line-responder lint", () => {
 
 describe("line-responder explain", () => {
   it("prints the normalized text and the answering rule for each text", async () => {
-    const result = await cli("explain", example, "ﾌﾟﾚｾﾞﾝﾄ！", "くーぽん下さい", "hello", "--at", "2019-08-05T12:00");
+    const result = await runCli(["explain", example, "ﾌﾟﾚｾﾞﾝﾄ！", "くーぽん下さい", "hello", "--at", "2019-08-05T12:00"]);
     expect(result).toEqual({
       code: 0,
       stderr: "",
@@ -118,7 +101,7 @@ describe("line-responder explain", () => {
   });
 
   it("--json prints one object per text, in the documented shape", async () => {
-    const result = await cli(
+    const result = await runCli([
       "explain",
       example,
       "ぷれぜんと🎁",
@@ -126,7 +109,7 @@ describe("line-responder explain", () => {
       "--json",
       "--at",
       "2019-08-05T12:00:00+09:00",
-    );
+    ]);
     const lines = result.stdout
       .trim()
       .split("\n")
@@ -143,13 +126,13 @@ describe("line-responder explain", () => {
   });
 
   it("--source and a closed window explain why no rule answers", async () => {
-    const result = await cli("explain", example, "プレゼント", "--source", "group", "--at", "2019-08-05T12:00");
+    const result = await runCli(["explain", example, "プレゼント", "--source", "group", "--at", "2019-08-05T12:00"]);
     expect(result.stdout).toContain('survey-gift (exact "プレゼント"): not allowed for this source');
     expect(result.stdout).toContain("no rule answers");
   });
 
   it("a broken rule file: exit 1 with the problems", async () => {
-    const result = await cli("explain", file("broken3.yaml", broken), "x");
+    const result = await runCli(["explain", file("broken3.yaml", broken), "x"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("rules[0].keywords[0] (line 4): must not be empty");
   });
@@ -167,7 +150,7 @@ describe("usage errors: exit 2, one line", () => {
     [["lint", example, "--source", "group"], "lint does not take --source"],
     [["modes"], 'unknown modes command ""'],
   ])("%j", async (args, message) => {
-    const result = await cli(...args);
+    const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     if (args.length === 0) expect(result.stderr).toContain("Usage:");
@@ -175,7 +158,7 @@ describe("usage errors: exit 2, one line", () => {
   });
 
   it("--help prints the usage, exit 0", async () => {
-    const result = await cli("--help");
+    const result = await runCli(["--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("line-responder lint");
   });

@@ -1,30 +1,13 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
+import { runCli } from "../helpers/cli.js";
+import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 
 const seed = fileURLToPath(new URL("../../examples/rules/seed-incident.yaml", import.meta.url));
 const botAllOn = '{"mode":"bot","webhook":true,"autoResponse":true,"greeting":true}';
 const currentOn = '{"chat":false,"webhook":true,"autoResponse":true,"greeting":true}';
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readFile: (p) => readFile(p, "utf8"),
-    env,
-  });
-  return { code, stdout, stderr };
-}
 const jsonLines = (text: string) =>
   text
     .trim()
@@ -33,7 +16,7 @@ const jsonLines = (text: string) =>
 
 describe("modes simulate", () => {
   it("the seed incident, step by step (non-strict): effects, then both repairs", async () => {
-    const result = await cli([
+    const result = await runCli([
       "modes",
       "simulate",
       "--profile",
@@ -79,7 +62,7 @@ describe("modes simulate", () => {
   });
 
   it("--strict refuses the switch; the next step runs from the unchanged state", async () => {
-    const result = await cli([
+    const result = await runCli([
       "modes",
       "simulate",
       "--profile",
@@ -113,7 +96,7 @@ describe("modes simulate", () => {
   });
 
   it("readable output", async () => {
-    const result = await cli([
+    const result = await runCli([
       "modes",
       "simulate",
       "--profile",
@@ -139,7 +122,7 @@ describe("modes simulate", () => {
   });
 
   it("OBSERVE and response hours steps", async () => {
-    const result = await cli([
+    const result = await runCli([
       "modes",
       "simulate",
       "--profile",
@@ -166,7 +149,7 @@ describe("modes: wrong input is one line, exit 2", () => {
     [["OBSERVE:chatMode=chat"], "webhookActive must be true or false"],
     [["SET_RESPONSE_HOURS:{oops"], "response hours must be none or JSON"],
   ])("step %j", async (steps, message) => {
-    const result = await cli(["modes", "simulate", "--profile", "current", "--from", currentOn, ...steps]);
+    const result = await runCli(["modes", "simulate", "--profile", "current", "--from", currentOn, ...steps]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -177,7 +160,7 @@ describe("modes: wrong input is one line, exit 2", () => {
     ['{"chat":false,"webhook":true,"autoResponse":true,"greeting":true,"mode":"bot"}', 'unknown field "mode"'],
     ['{"chat":false,"webhook":false,"autoResponse":false,"greeting":false}', "all off, which LINE does not allow"],
   ])("state %s", async (state, message) => {
-    const result = await cli(["modes", "simulate", "--profile", "current", "--from", state, "SET_CHAT:on"]);
+    const result = await runCli(["modes", "simulate", "--profile", "current", "--from", state, "SET_CHAT:on"]);
     expect(result).toMatchObject({ code: 2, stdout: "" });
     expect(result.stderr).toContain(message);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -194,7 +177,7 @@ describe("modes: wrong input is one line, exit 2", () => {
     [["modes", "diagram", "--profile", "legacy", "--strict"], "modes diagram does not take --strict"],
     [["modes", "frob"], 'unknown modes command "frob"'],
   ])("%j", async (args, message) => {
-    const result = await cli(args);
+    const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -217,34 +200,22 @@ describe("modes: wrong input is one line, exit 2", () => {
 
 describe("modes diagram", () => {
   it("mermaid by default, dot on request", async () => {
-    const mermaid = await cli(["modes", "diagram", "--profile", "legacy"]);
+    const mermaid = await runCli(["modes", "diagram", "--profile", "legacy"]);
     expect(mermaid.stdout).toMatch(/^stateDiagram-v2\n/);
-    const dot = await cli(["modes", "diagram", "--profile", "current", "--format", "dot"]);
+    const dot = await runCli(["modes", "diagram", "--profile", "current", "--format", "dot"]);
     expect(dot.stdout).toMatch(/^digraph current \{/);
   });
 });
 
 describe("modes check against a local stand-in for the Messaging API", () => {
-  let account = { chatMode: "bot", active: true };
-  let server: Server;
-  let base = "";
+  let api: LineApiStandIn;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const send = (status: number, body: unknown) =>
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-      if (req.headers.authorization !== "Bearer good-token") return send(401, { message: "Authentication failed" });
-      if (req.url === "/v2/bot/info") return send(200, { chatMode: account.chatMode, markAsReadMode: "auto" });
-      if (req.url === "/v2/bot/channel/webhook/endpoint")
-        return send(200, { endpoint: "https://example.com/hook", active: account.active });
-      return send(404, { message: "Not found" });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startLineApi("good-token");
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => api.close());
 
   const check = (env: Record<string, string> = { LINE_CHANNEL_ACCESS_TOKEN: "good-token" }, extra: string[] = []) =>
-    cli(
+    runCli(
       [
         "modes",
         "check",
@@ -253,7 +224,7 @@ describe("modes check against a local stand-in for the Messaging API", () => {
         "--declared",
         currentOn,
         "--api-base",
-        base,
+        api.baseURL,
         "--at",
         "2019-08-05T12:00",
         ...extra,
@@ -262,14 +233,14 @@ describe("modes check against a local stand-in for the Messaging API", () => {
     );
 
   it("exit 0 when the account is as declared", async () => {
-    account = { chatMode: "bot", active: true };
+    Object.assign(api.account, { chatMode: "bot", webhookActive: true });
     const result = await check();
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toContain("ok: 2 campaign(s) checked");
   });
 
   it("exit 1 when the webhook is off during a bot campaign, with the repair", async () => {
-    account = { chatMode: "bot", active: false };
+    Object.assign(api.account, { chatMode: "bot", webhookActive: false });
     const result = await check();
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('  critical campaign "voice-gift" goes unanswered from 2019-08-05T12:00:00+09:00');
@@ -282,7 +253,7 @@ describe("modes check against a local stand-in for the Messaging API", () => {
     const refused = await check({ LINE_CHANNEL_ACCESS_TOKEN: "bad" });
     expect(refused).toMatchObject({ code: 3, stdout: "" });
     expect(refused.stderr).toBe(
-      "line-responder: cannot read the account: GET /v2/bot/info: HTTP 401 Authentication failed\n",
+      "line-responder: cannot read the account: GET /v2/bot/info: HTTP 401 Authentication failed. Confirm that the access token in the authorization header is valid.\n",
     );
     const missing = await check({});
     expect(missing.code).toBe(2);

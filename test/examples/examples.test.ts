@@ -4,38 +4,24 @@
  * for the Messaging API (LINE_API_BASE_URL).
  */
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signBody } from "../../src/testing/index.js";
+import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 import { envelope, textEventJson } from "../helpers/webhook.js";
 
 const SECRET = "example-channel-secret";
-const replies: { replyToken: string; messages: { text: string }[] }[] = [];
-let api: Server;
+let api: LineApiStandIn;
 
 beforeAll(async () => {
-  api = createServer((req, res) => {
-    let data = "";
-    req.on("data", (c) => {
-      data += c;
-    });
-    req.on("end", () => {
-      if (req.url === "/v2/bot/message/reply" && req.headers.authorization === "Bearer example-token") {
-        replies.push(JSON.parse(data));
-        return res.writeHead(200, { "content-type": "application/json" }).end('{"sentMessages":[]}');
-      }
-      res.writeHead(401, { "content-type": "application/json" }).end('{"message":"Authentication failed"}');
-    });
-  });
-  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+  api = await startLineApi("example-token");
   Object.assign(process.env, {
     LINE_CHANNEL_SECRET: SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: "example-token",
-    LINE_API_BASE_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+    LINE_API_BASE_URL: api.baseURL,
   });
 });
-afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
+afterAll(() => api.close());
 
 async function signedCoupon(replyToken: string) {
   const body = envelope(textEventJson("クーポンください🎁", { replyToken }));
@@ -44,7 +30,7 @@ async function signedCoupon(replyToken: string) {
     headers: { "content-type": "application/json; charset=utf-8", "x-line-signature": await signBody(SECRET, body) },
   };
 }
-const repliedTo = (token: string) => replies.filter((r) => r.replyToken === token).map((r) => r.messages[0]?.text);
+const repliedTo = (token: string) => api.replies.filter((r) => r.replyToken === token).map((r) => r.messages[0]?.text);
 
 describe("examples", () => {
   it("express", async () => {

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { messagingApi } from "@line/bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Campaign, type CurrentState, checkAccount, type LegacyState } from "../../src/index.js";
+import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 
 const TOKEN = "test-channel-access-token";
 const jst = (iso: string) => Date.parse(`${iso}+09:00`);
@@ -11,54 +10,20 @@ const campaigns: Campaign[] = [
   { id: "voice-gift", answeredBy: "bot", from: jst("2024-06-01T00:00:00"), until: jst("2024-07-01T00:00:00") },
 ];
 
-// A stand-in for LINE's two endpoints, answering like the Messaging API (bearer token checked).
-let account = { chatMode: "bot", webhookActive: true };
-const requests: string[] = [];
-let server: Server;
-let baseURL: string;
-
-function answer(req: IncomingMessage): [number, unknown] {
-  requests.push(`${req.method} ${req.url}`);
-  if (req.headers.authorization !== `Bearer ${TOKEN}`)
-    return [
-      401,
-      { message: "Authentication failed. Confirm that the access token in the authorization header is valid." },
-    ];
-  if (req.method === "GET" && req.url === "/v2/bot/info") {
-    return [
-      200,
-      {
-        userId: "Ub1",
-        basicId: "@123abcde",
-        displayName: "Shop",
-        chatMode: account.chatMode,
-        markAsReadMode: account.chatMode === "chat" ? "manual" : "auto",
-      },
-    ];
-  }
-  if (req.method === "GET" && req.url === "/v2/bot/channel/webhook/endpoint") {
-    return [200, { endpoint: "https://example.com/webhook", active: account.webhookActive }];
-  }
-  return [404, { message: "Not found" }];
-}
-
+let api: LineApiStandIn;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const [status, body] = answer(req);
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startLineApi(TOKEN);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => api.close());
+const setAccount = (account: LineApiStandIn["account"]) => Object.assign(api.account, account);
 
-const client = () => new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL });
+const client = () => new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: api.baseURL });
 const declared: CurrentState = { chat: false, webhook: true, autoResponse: true, greeting: true };
 
 describe("checkAccount through the real MessagingApiClient", () => {
   it("an account as declared: ok, no findings", async () => {
-    account = { chatMode: "bot", webhookActive: true };
-    requests.length = 0;
+    setAccount({ chatMode: "bot", webhookActive: true });
+    api.requests.length = 0;
     const report = await checkAccount({ client: client(), profile: "current", declared, campaigns, at });
     expect(report).toEqual({
       ok: true,
@@ -67,11 +32,11 @@ describe("checkAccount through the real MessagingApiClient", () => {
       findings: [],
       repairs: [],
     });
-    expect(requests.sort()).toEqual(["GET /v2/bot/channel/webhook/endpoint", "GET /v2/bot/info"]);
+    expect(api.requests.sort()).toEqual(["GET /v2/bot/channel/webhook/endpoint", "GET /v2/bot/info"]);
   });
 
   it("Webhook turned off behind our back: drift, the bot campaign silent, and the repair", async () => {
-    account = { chatMode: "bot", webhookActive: false };
+    setAccount({ chatMode: "bot", webhookActive: false });
     const report = await checkAccount({ client: client(), profile: "current", declared, campaigns, at });
     expect(report.ok).toBe(false);
     expect(report.state).toEqual({ ...declared, webhook: false });
@@ -88,7 +53,7 @@ describe("checkAccount through the real MessagingApiClient", () => {
   });
 
   it("chat turned on: drift only, the campaign is still answered", async () => {
-    account = { chatMode: "chat", webhookActive: true };
+    setAccount({ chatMode: "chat", webhookActive: true });
     const report = await checkAccount({ client: client(), profile: "current", declared, campaigns, at });
     expect(report).toMatchObject({
       ok: true,
@@ -98,7 +63,7 @@ describe("checkAccount through the real MessagingApiClient", () => {
   });
 
   it("legacy: an account found in Chat mode", async () => {
-    account = { chatMode: "chat", webhookActive: false };
+    setAccount({ chatMode: "chat", webhookActive: false });
     const legacy: LegacyState = { mode: "bot", webhook: true, autoResponse: true, greeting: true };
     const report = await checkAccount({ client: client(), profile: "legacy", declared: legacy, campaigns, at });
     expect(report.ok).toBe(false);
@@ -107,7 +72,7 @@ describe("checkAccount through the real MessagingApiClient", () => {
   });
 
   it("an observation the declared state cannot explain is critical", async () => {
-    account = { chatMode: "bot", webhookActive: false };
+    setAccount({ chatMode: "bot", webhookActive: false });
     const onlyWebhook: CurrentState = { chat: false, webhook: true, autoResponse: false, greeting: false };
     const report = await checkAccount({ client: client(), profile: "current", declared: onlyWebhook, at });
     expect(report.ok).toBe(false);
@@ -115,7 +80,7 @@ describe("checkAccount through the real MessagingApiClient", () => {
   });
 
   it("a wrong token fails the check loudly instead of reporting a healthy account", async () => {
-    const bad = new messagingApi.MessagingApiClient({ channelAccessToken: "wrong", baseURL });
+    const bad = new messagingApi.MessagingApiClient({ channelAccessToken: "wrong", baseURL: api.baseURL });
     await expect(checkAccount({ client: bad, profile: "current", declared, campaigns, at })).rejects.toThrow(/401/);
   });
 });

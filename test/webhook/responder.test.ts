@@ -1,38 +1,18 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { messagingApi, middleware } from "@line/bot-sdk";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResponder, parseRuleSet } from "../../src/index.js";
 import { signBody } from "../../src/testing/index.js";
+import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 import { envelope, eventId, SECRET, textEventJson } from "../helpers/webhook.js";
 
-// A stand-in for the Messaging API's reply endpoint, recording what the real SDK client sends.
-const replies: { token: string; messages: unknown[] }[] = [];
-let failNextReply = false;
-let api: Server;
-let baseURL = "";
+let api: LineApiStandIn;
 beforeAll(async () => {
-  api = createServer((req, res) => {
-    let data = "";
-    req.on("data", (c) => {
-      data += c;
-    });
-    req.on("end", () => {
-      if (req.url !== "/v2/bot/message/reply") return res.writeHead(404).end("{}");
-      if (failNextReply) {
-        failNextReply = false;
-        return res.writeHead(500, { "content-type": "application/json" }).end('{"message":"Internal error"}');
-      }
-      const body = JSON.parse(data);
-      replies.push({ token: body.replyToken, messages: body.messages });
-      res.writeHead(200, { "content-type": "application/json" }).end('{"sentMessages":[]}');
-    });
-  });
-  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
-  baseURL = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  api = await startLineApi("token");
 });
-afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
+afterAll(() => api.close());
 
 const rules = parseRuleSet(`
 version: 1
@@ -47,7 +27,7 @@ rules:
     keywords: [プレゼント]
     reward: gift
 `);
-const client = () => new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL });
+const client = () => new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL });
 
 async function post(responder: ReturnType<typeof createResponder>, ...events: string[]) {
   const body = envelope(...events);
@@ -56,11 +36,11 @@ async function post(responder: ReturnType<typeof createResponder>, ...events: st
 
 describe("the pipeline", () => {
   it("answers a matched rule's reply with the reply token, through the real SDK client", async () => {
-    replies.length = 0;
+    api.replies.length = 0;
     const responder = createResponder({ channelSecret: SECRET, rules, client: client() });
     await post(responder, textEventJson("ｸｰﾎﾟﾝください！", { replyToken: "token-1" }));
     await responder.drain();
-    expect(replies).toEqual([{ token: "token-1", messages: [{ type: "text", text: "クーポンはこちら" }] }]);
+    expect(api.replies).toEqual([{ replyToken: "token-1", messages: [{ type: "text", text: "クーポンはこちら" }] }]);
   });
 
   it("reports per event what it did: matched, sent, skipped, duplicate", async () => {
@@ -89,7 +69,7 @@ describe("the pipeline", () => {
   });
 
   it("slots into a bot that already uses the SDK's middleware(), in one line", async () => {
-    replies.length = 0;
+    api.replies.length = 0;
     const responder = createResponder({ channelSecret: SECRET, rules, client: client() });
     const app = express();
     app.post("/webhook", middleware({ channelSecret: SECRET }), async (req, res) => {
@@ -106,11 +86,11 @@ describe("the pipeline", () => {
     const outcomes = await res.json();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(outcomes).toMatchObject([{ status: "processed", ruleId: "coupon", sent: "reply" }]);
-    expect(replies.map((r) => r.token)).toEqual(["sdk-token"]);
+    expect(api.replies.map((r) => r.replyToken)).toEqual(["sdk-token"]);
   });
 
   it("processBeforeResponse: a failed event answers 500 and is processed again when redelivered", async () => {
-    replies.length = 0;
+    api.replies.length = 0;
     const errors: unknown[] = [];
     const responder = createResponder({
       channelSecret: SECRET,
@@ -120,13 +100,13 @@ describe("the pipeline", () => {
       onError: (e) => errors.push(e),
     });
     const id = eventId();
-    failNextReply = true;
+    api.failNextReply();
     expect((await post(responder, textEventJson("クーポン", { id, replyToken: "t1" }))).status).toBe(500);
     expect(errors).toHaveLength(1);
     expect((await post(responder, textEventJson("クーポン", { id, replyToken: "t1", redelivery: true }))).status).toBe(
       200,
     );
-    expect(replies.map((r) => r.token)).toEqual(["t1"]);
+    expect(api.replies.map((r) => r.replyToken)).toEqual(["t1"]);
   });
 
   it("background errors go to onError, never to an unhandled rejection", async () => {

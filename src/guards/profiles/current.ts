@@ -5,9 +5,9 @@
  * observations.
  */
 
-import type { Effect, StepOutcome } from "../effects.js";
+import { type Effect, impossibleObservation, type StepOutcome, webhookDrift } from "../effects.js";
 import type { CurrentEvent } from "../events.js";
-import { type CurrentState, responseMethodOf } from "../state.js";
+import { allOutputsOff, type CurrentState, responseMethodOf } from "../state.js";
 
 type Handler<T extends CurrentEvent["type"]> = (
   state: CurrentState,
@@ -48,24 +48,9 @@ export const currentTable: CurrentTable = {
         message: `Chat is ${chat ? "on" : "off"} (bot info chatMode "${event.chatMode}"), not ${state.chat ? "on" : "off"} as declared`,
       });
     }
-    if (event.webhookActive !== state.webhook) {
-      effects.push({
-        kind: "drift",
-        field: "webhook",
-        declared: state.webhook,
-        observed: event.webhookActive,
-        message: `Webhook is ${event.webhookActive ? "on" : "off"}, not ${state.webhook ? "on" : "off"} as declared`,
-      });
-    }
+    if (event.webhookActive !== state.webhook) effects.push(webhookDrift(state.webhook, event.webhookActive));
     const next = { ...state, chat, webhook: event.webhookActive };
-    if (!next.webhook && !next.autoResponse && !next.greeting) {
-      return {
-        ok: false,
-        code: "IMPOSSIBLE_OBSERVATION",
-        message:
-          "LINE shows Webhook off, but the declared state also has 応答メッセージ and あいさつメッセージ off, which LINE does not allow: declare the state again from the Official Account Manager",
-      };
-    }
+    if (allOutputsOff(next)) return impossibleObservation("応答メッセージ");
     return ok(next, effects);
   },
 };

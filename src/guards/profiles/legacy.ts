@@ -6,9 +6,9 @@
  * off is that operator's report, encoded here as an assumption.
  */
 
-import { type Effect, type StepOutcome, sideEffects } from "../effects.js";
+import { type Effect, impossibleObservation, type StepOutcome, sideEffects, webhookDrift } from "../effects.js";
 import type { LegacyEvent } from "../events.js";
-import type { LegacyState } from "../state.js";
+import { allOutputsOff, type LegacyState } from "../state.js";
 
 type Mode = LegacyState["mode"];
 type InMode<M extends Mode> = LegacyState & { mode: M };
@@ -37,23 +37,10 @@ function observe(state: LegacyState, event: Extract<LegacyEvent, { type: "OBSERV
   }
   const webhook = next.mode === "bot" && event.webhookActive;
   if (webhook !== next.webhook) {
-    effects.push({
-      kind: "drift",
-      field: "webhook",
-      declared: next.webhook,
-      observed: webhook,
-      message: `Webhook is ${webhook ? "on" : "off"}, not ${next.webhook ? "on" : "off"} as declared`,
-    });
+    effects.push(webhookDrift(next.webhook, webhook));
     next = { ...next, webhook };
   }
-  if (!next.webhook && !next.autoResponse && !next.greeting) {
-    return {
-      ok: false,
-      code: "IMPOSSIBLE_OBSERVATION",
-      message:
-        "LINE shows Webhook off, but the declared state also has 自動応答 and あいさつメッセージ off, which LINE does not allow: declare the state again from the Official Account Manager",
-    };
-  }
+  if (allOutputsOff(next)) return impossibleObservation("自動応答");
   return ok(next, effects);
 }
 
