@@ -79,3 +79,24 @@ export function impossibleObservation(autoResponse: "応答メッセージ" | "�
     message: `LINE shows Webhook off, but the declared state also has ${autoResponse} and あいさつメッセージ off, which LINE does not allow: declare the state again from the Official Account Manager`,
   };
 }
+
+/**
+ * Runs `event` through the handler a table has for its type; an event type the table lacks (one
+ * of the other profile's) is refused with NOT_IN_PROFILE.
+ */
+export function runHandler<S>(
+  handlers: object,
+  profile: "current" | "legacy",
+  state: S,
+  event: { type: string },
+): StepOutcome<S> {
+  const handler = (handlers as Record<string, ((s: S, e: { type: string }) => StepOutcome<S>) | undefined>)[event.type];
+  if (!handler) {
+    return {
+      ok: false,
+      code: "NOT_IN_PROFILE",
+      message: `${String(event.type)} is not an event of the ${profile} profile`,
+    };
+  }
+  return handler(state, event);
+}

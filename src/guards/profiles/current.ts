@@ -5,7 +5,7 @@
  * observations.
  */
 
-import { type Effect, impossibleObservation, type StepOutcome, webhookDrift } from "../effects.js";
+import { type Effect, impossibleObservation, runHandler, type StepOutcome, webhookDrift } from "../effects.js";
 import type { CurrentEvent } from "../events.js";
 import { allOutputsOff, type CurrentState, responseMethodOf } from "../state.js";
 
@@ -57,14 +57,5 @@ export const currentTable: CurrentTable = {
 
 /** Runs one event through the current table. */
 export function currentStep(state: CurrentState, event: CurrentEvent): StepOutcome<CurrentState> {
-  const handler = (
-    currentTable as Record<string, ((s: CurrentState, e: CurrentEvent) => StepOutcome<CurrentState>) | undefined>
-  )[event.type];
-  if (!handler)
-    return {
-      ok: false,
-      code: "NOT_IN_PROFILE",
-      message: `${String(event.type)} is not an event of the current profile`,
-    };
-  return handler(state, event);
+  return runHandler(currentTable, "current", state, event);
 }

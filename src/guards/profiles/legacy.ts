@@ -6,7 +6,14 @@
  * off is that operator's report, encoded here as an assumption.
  */
 
-import { type Effect, impossibleObservation, type StepOutcome, sideEffects, webhookDrift } from "../effects.js";
+import {
+  type Effect,
+  impossibleObservation,
+  runHandler,
+  type StepOutcome,
+  sideEffects,
+  webhookDrift,
+} from "../effects.js";
 import type { LegacyEvent } from "../events.js";
 import { allOutputsOff, type LegacyState } from "../state.js";
 
@@ -80,17 +87,7 @@ export const legacyTable: LegacyTable = {
   },
 };
 
-/** Runs one event through the legacy table. */
+/** Runs one event through the legacy table, in the state's mode. */
 export function legacyStep(state: LegacyState, event: LegacyEvent): StepOutcome<LegacyState> {
-  const handlers = legacyTable[state.mode] as {
-    [T in LegacyEvent["type"]]: (s: LegacyState, e: LegacyEvent) => StepOutcome<LegacyState>;
-  };
-  const handler = handlers[event.type];
-  if (!handler)
-    return {
-      ok: false,
-      code: "NOT_IN_PROFILE",
-      message: `${String(event.type)} is not an event of the legacy profile`,
-    };
-  return handler(state, event);
+  return runHandler(legacyTable[state.mode], "legacy", state, event);
 }
