@@ -52,6 +52,7 @@ export {
   type Responder,
   type ResponderOptions,
 } from "./responder.js";
+export { type LineMessage, LineMessageSchema } from "./rewards/messages.js";
 export {
   type CandidateOutcome,
   compileRules,

@@ -4,7 +4,7 @@
  * (`fetch`). Adapters in `src/adapters/` are a few lines of glue around it.
  */
 import { compileRules, type RuleMatch, type RuleMatcher } from "./rules/compile.js";
-import { type Message, type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
+import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
 import { createMemoryStore } from "./stores/memory.js";
 import type { DedupeStore } from "./stores/store.js";
 import { formatPath } from "./validation/path.js";
@@ -13,7 +13,9 @@ import { verifySignature } from "./webhook/signature.js";
 
 /** The reply call, as `@line/bot-sdk`'s `messagingApi.MessagingApiClient` has it. */
 export interface ReplyClient {
-  replyMessage(request: { replyToken: string; messages: Message[] }): Promise<unknown>;
+  // Method syntax on purpose: the SDK's client takes its own Message type here, and method
+  // parameters are compared both ways, so any client with this call fits.
+  replyMessage(request: { replyToken: string; messages: object[] }): Promise<unknown>;
 }
 
 /** What a handler gets besides the event. */

@@ -3,6 +3,7 @@
  * whole rule set (ids, references, regexes) is checked in `check.ts` after the shape is right.
  */
 import { z } from "zod";
+import { LineMessageSchema } from "../rewards/messages.js";
 import { isValidTimeZone, parseInstant } from "./time.js";
 
 /** Keyword matching kinds: whole message, start of message, anywhere, or an RE2 regular expression. */
@@ -25,13 +26,8 @@ export type SourceType = (typeof SOURCE_TYPES)[number];
 
 const nonEmptyString = z.string({ error: "must be a string" }).min(1, "must not be empty");
 
-/**
- * A LINE message object. Only `type` is checked here; the rewards module validates each type's
- * fields (https URLs, audio duration, text length) before a campaign starts.
- */
-export const MessageSchema = z.looseObject({
-  type: z.string({ error: 'needs a "type" (text, audio, image, coupon...)' }).min(1),
-});
+/** A LINE message object, checked as LINE checks it (see `rewards/messages.ts`). */
+export const MessageSchema = LineMessageSchema;
 
 /** LINE accepts 1 to 5 message objects per reply or push. */
 export const MessagesSchema = z

@@ -46,7 +46,8 @@ export function describeIssues(
     let message = issue.message;
     if (issue.code === "invalid_type") {
       const value = valueAt(data, path);
-      if (value === undefined) message = "is required";
+      // Keep a schema's own "is required: ..." (it says what to write); otherwise say just that.
+      if (value === undefined) message = message.startsWith("is required") ? message : "is required";
       else if (issue.expected === "string" && (typeof value === "number" || typeof value === "boolean")) {
         message = `must be a string; write it in quotes: "${String(value)}"`;
       }

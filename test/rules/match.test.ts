@@ -187,7 +187,7 @@ describe("regex refusal at load time", () => {
           id: "r",
           match: "regex" as const,
           keywords: [pattern],
-          reply: [{ type: "text" }],
+          reply: [{ type: "text" as const, text: "ok" }],
           priority: 0,
           sources: ["user" as const],
           answeredBy: "bot" as const,

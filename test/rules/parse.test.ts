@@ -82,20 +82,22 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
   });
 
   it("empty keyword", () => {
-    expect(issuesOf(yaml('rules:\n  - id: a\n    keywords: ["ok", ""]\n    reply: [{type: text}]\n'))).toEqual([
+    expect(
+      issuesOf(yaml('rules:\n  - id: a\n    keywords: ["ok", ""]\n    reply: [{type: text, text: hi}]\n')),
+    ).toEqual([
       { severity: "error", code: "invalid-value", path: "rules[0].keywords[1]", message: "must not be empty", line: 4 },
     ]);
   });
 
   it("a keyword that normalizes to nothing", () => {
-    const [issue] = issuesOf(yaml('rules:\n  - id: a\n    keywords: ["！！"]\n    reply: [{type: text}]\n'));
+    const [issue] = issuesOf(yaml('rules:\n  - id: a\n    keywords: ["！！"]\n    reply: [{type: text, text: hi}]\n'));
     expect(issue).toMatchObject({ code: "empty-keyword", path: "rules[0].keywords[0]", line: 4 });
   });
 
   it("duplicate rule id", () => {
     const issues = issuesOf(
       yaml(
-        "rules:\n  - { id: a, keywords: [x], reply: [{type: text}] }\n  - { id: a, keywords: [y], reply: [{type: text}] }\n",
+        "rules:\n  - { id: a, keywords: [x], reply: [{type: text, text: hi}] }\n  - { id: a, keywords: [y], reply: [{type: text, text: hi}] }\n",
       ),
     );
     expect(issues).toEqual([
@@ -110,7 +112,7 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
 
   it("bad regex", () => {
     const [issue] = issuesOf(
-      yaml('rules:\n  - { id: a, match: regex, keywords: ["(unclosed"], reply: [{type: text}] }\n'),
+      yaml('rules:\n  - { id: a, match: regex, keywords: ["(unclosed"], reply: [{type: text, text: hi}] }\n'),
     );
     expect(issue).toMatchObject({ code: "invalid-regex", path: "rules[0].keywords[0]", line: 3 });
     expect(issue?.message).toContain("missing closing )");
@@ -119,7 +121,7 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
   it("unknown reward, with a suggestion", () => {
     const issues = issuesOf(
       yaml(
-        "rewards:\n  voice-gift: { messages: [{type: text}] }\nrules:\n  - { id: a, keywords: [x], reward: voice-gfit }\n",
+        "rewards:\n  voice-gift: { messages: [{type: text, text: hi}] }\nrules:\n  - { id: a, keywords: [x], reward: voice-gfit }\n",
       ),
     );
     expect(issues).toEqual([
@@ -136,7 +138,7 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
     expect(
       issuesOf(
         yaml(
-          "rewards: { g: { messages: [{type: text}] } }\nrules:\n  - { id: a, keywords: [x], reward: g, reply: [{type: text}] }\n",
+          "rewards: { g: { messages: [{type: text, text: hi}] } }\nrules:\n  - { id: a, keywords: [x], reward: g, reply: [{type: text, text: hi}] }\n",
         ),
       )[0]?.message,
     ).toMatch(/both reward and reply/);
@@ -180,7 +182,7 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
 
   it("the error message lists every problem, one per line", () => {
     try {
-      parseRuleSet(yaml("rules:\n  - { id: a, keywords: [''], reply: [{type: text}], colour: red }\n"));
+      parseRuleSet(yaml("rules:\n  - { id: a, keywords: [''], reply: [{type: text, text: hi}], colour: red }\n"));
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toBe(
