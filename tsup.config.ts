@@ -12,6 +12,8 @@ export default defineConfig([
       "adapters/node": "src/adapters/node.ts",
       "adapters/lambda": "src/adapters/lambda.ts",
       "adapters/fetch": "src/adapters/fetch.ts",
+      "stores/redis": "src/stores/redis.ts",
+      "stores/postgres": "src/stores/postgres.ts",
     },
     format: ["esm", "cjs"],
     dts: true,

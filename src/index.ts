@@ -98,7 +98,17 @@ export {
   WindowSchema,
 } from "./rules/schema.js";
 export { createMemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
-export type { DedupeStore } from "./stores/store.js";
+export {
+  type ClaimPatch,
+  type ClaimQuery,
+  type ClaimRewardResult,
+  type ClaimStatus,
+  claimId,
+  type RewardClaim,
+  type RewardLimit,
+  type Store,
+} from "./stores/store.js";
+export { StoreConnectionError } from "./stores/store-error.js";
 export type { DescribedIssue } from "./validation/describe-issues.js";
 export {
   parseEnvelope,

@@ -6,7 +6,7 @@
 import { compileRules, type RuleMatch, type RuleMatcher } from "./rules/compile.js";
 import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
 import { createMemoryStore } from "./stores/memory.js";
-import type { DedupeStore } from "./stores/store.js";
+import type { Store } from "./stores/store.js";
 import { formatPath } from "./validation/path.js";
 import { parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
 import { verifySignature } from "./webhook/signature.js";
@@ -64,8 +64,8 @@ export interface ResponderOptions {
   rules?: RuleSet | RuleMatcher;
   /** Sends rule replies; `new messagingApi.MessagingApiClient({ channelAccessToken })` fits. */
   client?: ReplyClient;
-  /** Where taken webhook event ids are kept; default an in-memory store. */
-  store?: DedupeStore;
+  /** Where taken webhook event ids (and reward claims) are kept; default an in-memory store. Share a Redis or PostgreSQL store between instances. */
+  store?: Store;
   /** How long an event id is remembered; default 24 hours. */
   dedupeTtlMs?: number;
   /** Process events before answering (FaaS, where work after the response may be frozen); default false. */
@@ -148,7 +148,7 @@ export function createResponder(options: ResponderOptions): Responder {
 
   async function processEvent(event: WebhookEvent): Promise<EventOutcome> {
     const base = { webhookEventId: event.webhookEventId, type: event.type, sent: null };
-    if (!(await store.claim(`event:${event.webhookEventId}`, ttl))) return { ...base, status: "duplicate" };
+    if (!(await store.claimEvent(event.webhookEventId, ttl))) return { ...base, status: "duplicate" };
     let outcome: EventOutcome = { ...base, status: "processed" };
     try {
       const text = event.type === "message" && event.message?.type === "text" ? event.message.text : undefined;
@@ -183,7 +183,7 @@ export function createResponder(options: ResponderOptions): Responder {
       return outcome;
     } catch (error) {
       // Give the id back: if LINE redelivers (after a 500 in processBeforeResponse mode), try again.
-      await store.release(`event:${event.webhookEventId}`);
+      await store.releaseEvent(event.webhookEventId);
       onError(error, event);
       return { ...outcome, status: "failed", error: error instanceof Error ? error.message : String(error) };
     }

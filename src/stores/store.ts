@@ -1,15 +1,110 @@
 /**
- * What the pipeline keeps between requests. The memory store is the default; Redis and
- * PostgreSQL stores implement the same interface for bots that run more than one process.
+ * What the pipeline keeps between requests and across instances: which webhook events were taken,
+ * and every reward claim with its delivery state. One interface; memory (default), Redis and
+ * PostgreSQL implement it, each with the same atomic guarantees (one conformance suite tests all).
  */
 
-/** Remembers which webhook events were already taken, so a redelivery is processed once. */
-export interface DedupeStore {
+/** How often one user can receive a reward (the rule file's `limit`). */
+export type RewardLimit = "once-per-user" | "unlimited" | { perUser: number };
+
+/**
+ * Where a claim is on its way to the user. `pending`: claimed, nothing confirmed sent yet;
+ * `sent`: LINE accepted it; `failed`: gave up for now (backfill retries it); `deferred`: not
+ * sendable when claimed (standby, reply window passed) and waiting for backfill; `blocked-quota`:
+ * the monthly message quota is used up.
+ */
+export type ClaimStatus = "pending" | "sent" | "failed" | "deferred" | "blocked-quota";
+
+/** One user's claim on one reward. */
+export interface RewardClaim {
+  /** `rewardId`, `userId` and `slot`, joined: unique. */
+  id: string;
+  rewardId: string;
+  userId: string;
+  /** The nth time this user claims this reward (1 for once-per-user). */
+  slot: number;
+  /** The webhook event that earned it; a redelivery of that event never claims again. */
+  eventId: string;
+  status: ClaimStatus;
+  /** Send attempts so far. */
+  attempts: number;
+  /** Counter of push attempt series; the push retry key derives from it, so a crash-and-retry reuses the key. */
+  attemptEpoch: number;
+  /** Why it failed or was deferred. */
+  reason: string | null;
+  /** Message ids LINE returned when it accepted the messages. */
+  sentMessageIds: string[];
+  /** Epoch ms until which a backfill run holds it (others skip it). */
+  leaseUntil: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What {@link Store.claimReward} decided, atomically. */
+export type ClaimRewardResult =
+  | { outcome: "new"; claim: RewardClaim }
+  /** This event already claimed it, or the user reached the reward's limit: the existing claim. */
+  | { outcome: "duplicate"; claim: RewardClaim }
+  /** The reward's stock is used up. */
+  | { outcome: "out-of-stock" };
+
+/** The fields {@link Store.updateClaim} may change. */
+export type ClaimPatch = Partial<
+  Pick<RewardClaim, "status" | "attempts" | "attemptEpoch" | "reason" | "sentMessageIds" | "leaseUntil">
+>;
+
+/** Which claims {@link Store.listClaims} returns, oldest first. */
+export interface ClaimQuery {
+  statuses?: readonly ClaimStatus[];
+  /** Only claims created before this epoch ms. */
+  createdBefore?: number;
+  /** At most this many; default 100. */
+  limit?: number;
   /**
-   * Takes `key` for `ttlMs` milliseconds. Resolves `true` the first time (process the event),
-   * `false` while it is taken (a redelivery, or another process has it).
+   * Take a lease of this many ms on the returned claims: claims leased by another caller until
+   * after `now` are skipped, so several backfill runs at once never work on the same claim.
    */
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  /** Gives `key` back, so a redelivery of an event whose processing failed is processed again. */
-  release(key: string): Promise<void>;
+  leaseMs?: number;
+  /** The clock for leases; default Date.now(). */
+  now?: number;
+}
+
+/** The shared state of one or many responder instances. */
+export interface Store {
+  /**
+   * Takes a webhook event id for `ttlMs`. `true` the first time (process the event); `false`
+   * while it is taken (a redelivery, or another instance has it).
+   */
+  claimEvent(eventId: string, ttlMs: number): Promise<boolean>;
+  /** Gives an event id back, so a redelivery of an event whose processing failed is processed again. */
+  releaseEvent(eventId: string): Promise<void>;
+  /**
+   * In one atomic step: a claim for `userId` on `rewardId`, unless this event already claimed it
+   * (duplicate), the user reached `limit` (duplicate) or `stock` claims exist (out-of-stock).
+   * A new claim is `pending` before anything is sent.
+   */
+  claimReward(input: {
+    rewardId: string;
+    userId: string;
+    eventId: string;
+    limit: RewardLimit;
+    stock?: number;
+    now?: number;
+  }): Promise<ClaimRewardResult>;
+  /** Changes a claim; returns it as stored, or `undefined` when there is no such claim. */
+  updateClaim(id: string, patch: ClaimPatch, now?: number): Promise<RewardClaim | undefined>;
+  /** Claims matching `query`, oldest first. */
+  listClaims(query?: ClaimQuery): Promise<RewardClaim[]>;
+  /** Releases connections the store opened itself. */
+  close?(): Promise<void>;
+}
+
+/** The claim id of a reward, user and slot. */
+export function claimId(rewardId: string, userId: string, slot: number): string {
+  return `${rewardId}:${userId}:${slot}`;
+}
+
+/** How many claims a user may hold on a reward under `limit`. */
+export function perUserCap(limit: RewardLimit): number {
+  return limit === "once-per-user" ? 1 : limit === "unlimited" ? Number.POSITIVE_INFINITY : limit.perUser;
 }

@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Store } from "../../src/index.js";
+import { targets } from "./targets.js";
+
+for (const target of targets) {
+  if (!target.available) console.warn(target.skipReason);
+
+  describe.skipIf(!target.available)(`store conformance: ${target.name}`, () => {
+    let cleanup: (() => Promise<void>) | undefined;
+    afterEach(async () => {
+      await cleanup?.();
+      cleanup = undefined;
+    });
+    async function open(instances = 1): Promise<Store[]> {
+      const data = await target.open();
+      cleanup = data.cleanup;
+      const stores: Store[] = [];
+      for (let i = 0; i < instances; i++) stores.push(await data.instance());
+      return stores;
+    }
+
+    it("claimEvent: once until released or expired", async () => {
+      const [store] = (await open()) as [Store];
+      expect(await store.claimEvent("01JEVENT", 60_000)).toBe(true);
+      expect(await store.claimEvent("01JEVENT", 60_000)).toBe(false);
+      await store.releaseEvent("01JEVENT");
+      expect(await store.claimEvent("01JEVENT", 60_000)).toBe(true);
+      expect(await store.claimEvent("01JSHORT", 40)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await store.claimEvent("01JSHORT", 40)).toBe(true);
+    });
+
+    it("once-per-user: new, then duplicate for the same event and for any later one", async () => {
+      const [store] = (await open()) as [Store];
+      const claim = (userId: string, eventId: string) =>
+        store.claimReward({ rewardId: "gift", userId, eventId, limit: "once-per-user", now: 1000 });
+      const first = await claim("U1", "e1");
+      expect(first).toMatchObject({
+        outcome: "new",
+        claim: { id: "gift:U1:1", slot: 1, status: "pending", eventId: "e1", sentMessageIds: [] },
+      });
+      expect(await claim("U1", "e1")).toMatchObject({ outcome: "duplicate", claim: { id: "gift:U1:1" } });
+      expect(await claim("U1", "e2")).toMatchObject({ outcome: "duplicate", claim: { id: "gift:U1:1" } });
+      expect(await claim("U2", "e3")).toMatchObject({ outcome: "new", claim: { id: "gift:U2:1" } });
+    });
+
+    it("perUser N and unlimited", async () => {
+      const [store] = (await open()) as [Store];
+      const twice = (eventId: string) =>
+        store.claimReward({ rewardId: "stamp", userId: "U1", eventId, limit: { perUser: 2 } });
+      expect((await twice("a")).outcome).toBe("new");
+      expect(await twice("b")).toMatchObject({ outcome: "new", claim: { slot: 2 } });
+      expect(await twice("c")).toMatchObject({ outcome: "duplicate", claim: { slot: 2 } });
+      const any = (eventId: string) =>
+        store.claimReward({ rewardId: "reply", userId: "U1", eventId, limit: "unlimited" });
+      for (const e of ["x", "y", "z"]) expect((await any(e)).outcome).toBe("new");
+      expect(await any("y")).toMatchObject({ outcome: "duplicate", claim: { slot: 2 } });
+    });
+
+    it("stock: the first N users only; a user who has one is still a duplicate", async () => {
+      const [store] = (await open()) as [Store];
+      const outcomes: string[] = [];
+      for (const user of ["U1", "U2", "U3", "U4", "U5"]) {
+        outcomes.push(
+          (
+            await store.claimReward({
+              rewardId: "coupon",
+              userId: user,
+              eventId: `e-${user}`,
+              limit: "once-per-user",
+              stock: 3,
+            })
+          ).outcome,
+        );
+      }
+      expect(outcomes).toEqual(["new", "new", "new", "out-of-stock", "out-of-stock"]);
+      expect(
+        (
+          await store.claimReward({
+            rewardId: "coupon",
+            userId: "U1",
+            eventId: "later",
+            limit: "once-per-user",
+            stock: 3,
+          })
+        ).outcome,
+      ).toBe("duplicate");
+    });
+
+    it("updateClaim and listClaims: statuses, order, createdBefore, limit", async () => {
+      const [store] = (await open()) as [Store];
+      for (const [i, user] of ["U1", "U2", "U3"].entries()) {
+        await store.claimReward({
+          rewardId: "gift",
+          userId: user,
+          eventId: `e${i}`,
+          limit: "once-per-user",
+          now: 1000 + i,
+        });
+      }
+      const sent = await store.updateClaim(
+        "gift:U2:1",
+        { status: "sent", attempts: 1, sentMessageIds: ["m1", "m2"] },
+        5000,
+      );
+      expect(sent).toMatchObject({
+        status: "sent",
+        attempts: 1,
+        sentMessageIds: ["m1", "m2"],
+        updatedAt: 5000,
+        createdAt: 1001,
+      });
+      await store.updateClaim("gift:U3:1", { status: "failed", reason: "HTTP 500" });
+      expect(await store.updateClaim("gift:nobody:1", { status: "sent" })).toBeUndefined();
+      const ids = async (query: Parameters<Store["listClaims"]>[0]) => (await store.listClaims(query)).map((c) => c.id);
+      expect(await ids({})).toEqual(["gift:U1:1", "gift:U2:1", "gift:U3:1"]);
+      expect(await ids({ statuses: ["pending", "failed"] })).toEqual(["gift:U1:1", "gift:U3:1"]);
+      expect(await ids({ statuses: ["sent"] })).toEqual(["gift:U2:1"]);
+      expect(await ids({ createdBefore: 1002 })).toEqual(["gift:U1:1", "gift:U2:1"]);
+      expect(await ids({ limit: 1 })).toEqual(["gift:U1:1"]);
+      expect((await store.listClaims({ statuses: ["failed"] }))[0]).toMatchObject({ reason: "HTTP 500" });
+    });
+
+    it("leases: two backfill runs at once never get the same claim; an expired lease frees it", async () => {
+      const [a, b] = (await open(2)) as [Store, Store];
+      for (let i = 0; i < 10; i++)
+        await a.claimReward({
+          rewardId: "gift",
+          userId: `U${i}`,
+          eventId: `e${i}`,
+          limit: "once-per-user",
+          now: 1000 + i,
+        });
+      const now = Date.now();
+      const [first, second] = await Promise.all([
+        a.listClaims({ statuses: ["pending"], limit: 6, leaseMs: 200, now }),
+        b.listClaims({ statuses: ["pending"], limit: 6, leaseMs: 200, now }),
+      ]);
+      const taken = [...first, ...second].map((c) => c.id);
+      expect(new Set(taken).size).toBe(taken.length);
+      expect(taken).toHaveLength(10);
+      expect(await a.listClaims({ statuses: ["pending"], leaseMs: 200, now })).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await b.listClaims({ statuses: ["pending"], leaseMs: 200 })).toHaveLength(10);
+    });
+
+    it("64 concurrent handlers on 4 instances: 500 users, 3 deliveries each, exactly one claim per user, stock never exceeded", async () => {
+      const stores = await open(4);
+      const tasks = Array.from({ length: 1500 }, (_, i) => ({ user: `U${i % 500}`, delivery: Math.floor(i / 500) }));
+      let next = 0;
+      const outcomes: Record<string, number> = {};
+      const stockOutcomes: Record<string, number> = {};
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (next < tasks.length) {
+            const i = next++;
+            const { user, delivery } = tasks[i] as { user: string; delivery: number };
+            const store = stores[(i + delivery) % stores.length] as Store;
+            const eventId = `event-${user}`; // a redelivery has the same id
+            const { outcome } = await store.claimReward({
+              rewardId: "gift",
+              userId: user,
+              eventId,
+              limit: "once-per-user",
+            });
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+            const limited = await store.claimReward({
+              rewardId: "coupon",
+              userId: user,
+              eventId,
+              limit: "once-per-user",
+              stock: 120,
+            });
+            stockOutcomes[limited.outcome] = (stockOutcomes[limited.outcome] ?? 0) + 1;
+          }
+        }),
+      );
+      expect(outcomes).toEqual({ new: 500, duplicate: 1000 });
+      const claims = await (stores[0] as Store).listClaims({ limit: 2000 });
+      const gifts = claims.filter((c) => c.rewardId === "gift");
+      expect(new Set(gifts.map((c) => c.userId)).size).toBe(500);
+      expect(gifts).toHaveLength(500);
+      expect(claims.filter((c) => c.rewardId === "coupon")).toHaveLength(120);
+      expect(stockOutcomes.new).toBe(120);
+    });
+  });
+}

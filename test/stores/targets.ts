@@ -1,0 +1,111 @@
+/**
+ * The stores under test: memory always; Redis and PostgreSQL against real servers (REDIS_URL,
+ * DATABASE_URL, defaults on 127.0.0.1). Without a server, `npm test` skips that store with one
+ * line saying how to enable it; under CI=true a missing server fails the run instead.
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { createMemoryStore, type Store } from "../../src/index.js";
+import { createPostgresStore } from "../../src/stores/postgres.js";
+import { createRedisStore } from "../../src/stores/redis.js";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A fresh, empty data set, and any number of store instances on it (like several bot processes). */
+export interface StoreTarget {
+  name: string;
+  /** Whether the server is there (always true for memory). */
+  available: boolean;
+  /** Why it is skipped, and how to enable it. */
+  skipReason?: string;
+  open(): Promise<{ instance(): Promise<Store>; cleanup(): Promise<void> }>;
+}
+
+async function reachable(check: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const redisUp = await reachable(async () => {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } finally {
+    redis.disconnect();
+  }
+});
+const postgresUp = await reachable(async () => {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+  await client.connect();
+  await client.end();
+});
+
+export const targets: StoreTarget[] = [
+  {
+    name: "memory",
+    available: true,
+    async open() {
+      const store = createMemoryStore();
+      return { instance: async () => store, cleanup: async () => {} };
+    },
+  },
+  {
+    name: "redis",
+    available: redisUp || process.env.CI === "true",
+    skipReason: `Redis store tests skipped: no Redis at ${REDIS_URL} (start redis-server, or set REDIS_URL)`,
+    async open() {
+      const prefix = `lr-test:${randomUUID()}:`;
+      const opened: Store[] = [];
+      return {
+        async instance() {
+          const store = await createRedisStore({ url: REDIS_URL, prefix });
+          opened.push(store);
+          return store;
+        },
+        async cleanup() {
+          const redis = new Redis(REDIS_URL);
+          const keys = await redis.keys(`${prefix}*`);
+          if (keys.length > 0) await redis.del(...keys);
+          redis.disconnect();
+          await Promise.all(opened.map((s) => s.close?.()));
+        },
+      };
+    },
+  },
+  {
+    name: "postgres",
+    available: postgresUp || process.env.CI === "true",
+    skipReason: `PostgreSQL store tests skipped: no database at ${DATABASE_URL} (start PostgreSQL, or set DATABASE_URL)`,
+    async open() {
+      const schema = `lr_test_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const opened: Store[] = [];
+      let migrated = false;
+      return {
+        async instance() {
+          const store = await createPostgresStore({ url: DATABASE_URL, schema });
+          if (!migrated) {
+            await store.migrate();
+            migrated = true;
+          }
+          opened.push(store);
+          return store;
+        },
+        async cleanup() {
+          await Promise.all(opened.map((s) => s.close?.()));
+          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+          await admin.end();
+        },
+      };
+    },
+  },
+];
