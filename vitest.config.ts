@@ -13,7 +13,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     // The machine has 2 cores; property tests are CPU bound.
     pool: "forks",
     testTimeout: 30_000,

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS "public".line_responder_claims (
   attempt_epoch integer NOT NULL DEFAULT 0,
   reason text,
   sent_message_ids jsonb NOT NULL DEFAULT '[]',
+  unconfirmed text,
   lease_until bigint NOT NULL DEFAULT 0,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL,

@@ -1,8 +1,24 @@
 /**
  * line-responder: keyword campaigns for LINE Official Account bots that never fail silently.
  *
- * The core entry: rule files, Japanese-aware normalization, the matcher and lint.
- * Framework adapters, stores and the testing kit live behind their own subpaths.
+ * The core entry: rule files, Japanese-aware normalization, the matcher and lint, the webhook
+ * pipeline (`createResponder`) with reward dispatch, and the response-mode guard. Framework
+ * adapters, the Redis and PostgreSQL stores and the testing kit live behind their own subpaths.
+ *
+ * @example
+ * ```ts
+ * import { messagingApi } from "@line/bot-sdk";
+ * import { createResponder, parseRuleSet } from "line-responder";
+ *
+ * const responder = createResponder({
+ *   channelSecret: process.env.LINE_CHANNEL_SECRET,
+ *   rules: parseRuleSet(readFileSync("rules.yaml", "utf8")), // throws RuleSetError naming each problem
+ *   client: new messagingApi.MessagingApiClient({ channelAccessToken: process.env.LINE_CHANNEL_ACCESS_TOKEN }),
+ *   onGiveUp: (claim) => alert(`reward ${claim.id}: ${claim.status} (${claim.reason})`),
+ * });
+ * // Hand it to an adapter (line-responder/express, /fastify, /node, /lambda, /fetch), and run
+ * // `await responder.backfill()` from cron.
+ * ```
  *
  * @packageDocumentation
  */
@@ -48,11 +64,23 @@ export {
   type EventHandler,
   type EventOutcome,
   type HandleResult,
-  type ReplyClient,
   type Responder,
   type ResponderOptions,
 } from "./responder.js";
+export type { RetryPolicy } from "./rewards/backoff.js";
+export type { MessagingClient } from "./rewards/client.js";
+export type {
+  BackfillOptions,
+  BackfillReport,
+  DeliveryOptions,
+  RetryNotice,
+  RewardHooks,
+  RewardResult,
+} from "./rewards/dispatcher.js";
+export { createFetchClient, type FetchClientOptions, LineApiError } from "./rewards/fetch-client.js";
 export { type LineMessage, LineMessageSchema } from "./rewards/messages.js";
+export { RETRY_KEY_NAMESPACE, retryKeyOf } from "./rewards/retry-key.js";
+export { classifySendFailure, type SendFailure } from "./rewards/send-failure.js";
 export {
   type CandidateOutcome,
   compileRules,

@@ -3,6 +3,15 @@
  * signature header in, status and body out (`handle`), or a Web `Request` in and a `Response` out
  * (`fetch`). Adapters in `src/adapters/` are a few lines of glue around it.
  */
+import type { MessagingClient } from "./rewards/client.js";
+import {
+  type BackfillOptions,
+  type BackfillReport,
+  createRewardDispatcher,
+  type DeliveryOptions,
+  type RewardHooks,
+  type RewardResult,
+} from "./rewards/dispatcher.js";
 import { compileRules, type RuleMatch, type RuleMatcher } from "./rules/compile.js";
 import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
 import { createMemoryStore } from "./stores/memory.js";
@@ -11,17 +20,12 @@ import { formatPath } from "./validation/path.js";
 import { parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
 import { verifySignature } from "./webhook/signature.js";
 
-/** The reply call, as `@line/bot-sdk`'s `messagingApi.MessagingApiClient` has it. */
-export interface ReplyClient {
-  // Method syntax on purpose: the SDK's client takes its own Message type here, and method
-  // parameters are compared both ways, so any client with this call fits.
-  replyMessage(request: { replyToken: string; messages: object[] }): Promise<unknown>;
-}
-
 /** What a handler gets besides the event. */
 export interface EventContext {
   /** The rule that answers the event's text, or `null` (also for events that are not text messages). */
   match: RuleMatch | null;
+  /** What became of the reward the matched rule gives, if it gives one. */
+  reward?: RewardResult;
 }
 
 /** A handler registered with {@link Responder.on}. */
@@ -36,14 +40,15 @@ export interface EventOutcome {
   /** The rule that matched the event's text, if any. */
   ruleId?: string;
   keyword?: string;
-  /** `reply` when the rule's reply was sent with the event's reply token. */
-  sent: "reply" | null;
+  /** How the rule's reply or reward went out: `reply` with the event's token, or `push`. */
+  sent: "reply" | "push" | null;
+  /** For a reward rule: the claim and what became of it. */
+  reward?: RewardResult;
   /**
-   * Why a matched rule was not answered: `standby` (another channel is active; LINE forbids sending),
-   * `no-reply-token`, `no-client` (no client configured), `reward` (reward delivery is not part of
-   * this release yet: listen with `onMatch`).
+   * Why a matched reply rule was not answered: `standby` (another channel is active; LINE forbids
+   * sending), `no-reply-token`, `no-client` (no client configured). Reward rules say it in `reward`.
    */
-  skipped?: "standby" | "no-reply-token" | "no-client" | "reward";
+  skipped?: "standby" | "no-reply-token" | "no-client";
   error?: string;
 }
 
@@ -55,15 +60,17 @@ export interface HandleResult {
 }
 
 /** Options of {@link createResponder}. */
-export interface ResponderOptions {
+export interface ResponderOptions extends RewardHooks {
   /** The channel secret (LINE Developers Console). */
   channelSecret?: string;
   /** Several channel secrets, accepted alike: rotate a secret without dropping requests. */
   channelSecrets?: readonly string[];
   /** Keyword rules: what `parseRuleSet` returns, or a matcher from `compileRules`. */
   rules?: RuleSet | RuleMatcher;
-  /** Sends rule replies; `new messagingApi.MessagingApiClient({ channelAccessToken })` fits. */
-  client?: ReplyClient;
+  /** Sends replies and rewards; `new messagingApi.MessagingApiClient({ channelAccessToken })` fits. */
+  client?: MessagingClient;
+  /** How rewards are sent: reply window, retries, timeouts, and what to do when a reply's outcome is unknown. */
+  delivery?: DeliveryOptions;
   /** Where taken webhook event ids (and reward claims) are kept; default an in-memory store. Share a Redis or PostgreSQL store between instances. */
   store?: Store;
   /** How long an event id is remembered; default 24 hours. */
@@ -103,6 +110,13 @@ export interface Responder {
   handleEvents(events: readonly unknown[]): Promise<EventOutcome[]>;
   /** Resolves when all background work has finished: await it before a Node server exits. */
   drain(): Promise<void>;
+  /**
+   * Delivers, by push with each claim's retry key, the rewards that were claimed but not sent:
+   * crashes between claim and send, outages, `standby` and late events, and (when asked) the
+   * quota-blocked ones. Oldest first; safe to run from cron on several instances at once (each
+   * run leases the claims it takes, and the retry key turns any overlap into LINE's 409).
+   */
+  backfill(options?: BackfillOptions): Promise<BackfillReport>;
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
@@ -145,8 +159,17 @@ export function createResponder(options: ResponderOptions): Responder {
     options.onError ?? ((error: unknown) => console.error("line-responder: error while processing an event:", error));
   const handlers = new Map<string, EventHandler[]>();
   const pending = new Set<Promise<unknown>>();
+  checkDelivery(options.delivery ?? {});
+  const dispatcher = createRewardDispatcher({
+    store,
+    client: options.client,
+    rewards: matcher?.ruleSet.rewards ?? {},
+    delivery: options.delivery ?? {},
+    hooks: options,
+    onError: (error) => onError(error),
+  });
 
-  async function processEvent(event: WebhookEvent): Promise<EventOutcome> {
+  async function processEvent(event: WebhookEvent, receivedAt: number): Promise<EventOutcome> {
     const base = { webhookEventId: event.webhookEventId, type: event.type, sent: null };
     if (!(await store.claimEvent(event.webhookEventId, ttl))) return { ...base, status: "duplicate" };
     let outcome: EventOutcome = { ...base, status: "processed" };
@@ -159,26 +182,35 @@ export function createResponder(options: ResponderOptions): Responder {
           : null;
       if (match) {
         outcome = { ...outcome, ruleId: match.ruleId, keyword: match.keyword };
-        options.onMatch?.(match, event);
-        const reply = match.rule.reply;
-        const skipped =
-          reply === undefined
-            ? "reward"
-            : event.mode === "standby"
+        try {
+          options.onMatch?.(match, event);
+        } catch (error) {
+          // An observer: its bug is reported, and the user still gets the answer.
+          onError(error, event);
+        }
+        const { reply, reward } = match.rule;
+        if (reward !== undefined) {
+          outcome.reward = await dispatcher.dispatch(event, reward, receivedAt);
+          outcome.sent = outcome.reward.via ?? null;
+        } else if (reply !== undefined) {
+          const skipped =
+            event.mode === "standby"
               ? "standby"
               : !event.replyToken
                 ? "no-reply-token"
                 : !options.client
                   ? "no-client"
                   : undefined;
-        if (skipped) outcome.skipped = skipped;
-        else if (reply && event.replyToken && options.client) {
-          await options.client.replyMessage({ replyToken: event.replyToken, messages: reply });
-          outcome.sent = "reply";
+          if (skipped) outcome.skipped = skipped;
+          else if (event.replyToken && options.client) {
+            await options.client.replyMessage({ replyToken: event.replyToken, messages: reply });
+            outcome.sent = "reply";
+          }
         }
       }
+      const context: EventContext = { match, ...(outcome.reward ? { reward: outcome.reward } : {}) };
       for (const handler of [...(handlers.get(event.type) ?? []), ...(handlers.get("*") ?? [])]) {
-        await handler(event, { match });
+        await handler(event, context);
       }
       return outcome;
     } catch (error) {
@@ -196,11 +228,12 @@ export function createResponder(options: ResponderOptions): Responder {
     },
 
     async handleEvents(events) {
+      const receivedAt = Date.now();
       // Events from another parser (the SDK's middleware) get the same checks as ours.
       return Promise.all(
         events.map((raw) => {
           const parsed = WebhookEventSchema.safeParse(raw);
-          if (parsed.success) return processEvent(parsed.data);
+          if (parsed.success) return processEvent(parsed.data, receivedAt);
           const event = (raw ?? {}) as Partial<WebhookEvent>;
           const issue = parsed.error.issues[0];
           return {
@@ -215,6 +248,7 @@ export function createResponder(options: ResponderOptions): Responder {
     },
 
     async handle(request) {
+      const receivedAt = Date.now();
       if (request.method !== undefined && request.method.toUpperCase() !== "POST") {
         return { ...answer(405, "LINE webhooks are POST requests"), headers: { ...JSON_HEADERS, allow: "POST" } };
       }
@@ -229,7 +263,7 @@ export function createResponder(options: ResponderOptions): Responder {
       const events = parsed.envelope.events;
       if (events.length === 0) return answer(200, "ok");
 
-      const work = Promise.all(events.map((event) => processEvent(event)));
+      const work = Promise.all(events.map((event) => processEvent(event, receivedAt)));
       if (request.processBeforeResponse ?? options.processBeforeResponse) {
         const outcomes = await work;
         // A 500 makes LINE redeliver (when redelivery is on); the failed events were released.
@@ -264,8 +298,29 @@ export function createResponder(options: ResponderOptions): Responder {
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);
     },
+
+    backfill: (backfillOptions) => dispatcher.backfill(backfillOptions),
   };
   return responder;
+}
+
+/** Refuses delivery options that cannot work, naming the option, at start rather than at the first reward. */
+function checkDelivery(delivery: DeliveryOptions): void {
+  const positive = (name: string, value: number | undefined, whole = false) => {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value) || (whole && !Number.isInteger(value))) {
+      throw new TypeError(`delivery.${name} must be a ${whole ? "whole number" : "number"} above 0, not ${value}`);
+    }
+  };
+  positive("replyWindowMs", delivery.replyWindowMs);
+  positive("requestTimeoutMs", delivery.requestTimeoutMs);
+  positive("retry.maxAttempts", delivery.retry?.maxAttempts, true);
+  positive("retry.baseDelayMs", delivery.retry?.baseDelayMs);
+  positive("retry.maxDelayMs", delivery.retry?.maxDelayMs);
+  const ambiguous = delivery.ambiguousReply;
+  if (ambiguous !== undefined && ambiguous !== "push" && ambiguous !== "hold") {
+    throw new TypeError(`delivery.ambiguousReply must be "push" or "hold", not ${JSON.stringify(ambiguous)}`);
+  }
 }
 
 /** The body's bytes, or `undefined` past `max` (stops reading there instead of buffering it all). */

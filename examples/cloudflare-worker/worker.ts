@@ -1,6 +1,6 @@
-// A Cloudflare Worker (module syntax). No node: modules: signatures use Web Crypto, replies use fetch.
+// A Cloudflare Worker (module syntax). No node: modules: signatures use Web Crypto, sends use fetch.
 //   wrangler secret put LINE_CHANNEL_SECRET; wrangler secret put LINE_CHANNEL_ACCESS_TOKEN
-import { createResponder, parseRuleSet, type ReplyClient, type Responder } from "line-responder";
+import { createFetchClient, createResponder, parseRuleSet, type Responder } from "line-responder";
 import { createFetchHandler } from "line-responder/fetch";
 
 interface Env {
@@ -17,19 +17,6 @@ const rules = parseRuleSet({
   ],
 });
 
-// The reply call over fetch (the SDK client works too where Node compatibility is on).
-const replyClient = (token: string, baseURL = "https://api.line.me"): ReplyClient => ({
-  async replyMessage(request) {
-    const res = await fetch(new URL("/v2/bot/message/reply", baseURL), {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(request),
-    });
-    if (!res.ok) throw new Error(`reply failed: HTTP ${res.status} ${await res.text()}`);
-    return res.json();
-  },
-});
-
 // One responder per isolate (secrets arrive with the first request), so redeliveries that reach
 // the same isolate are deduped; use a shared store for a guarantee across isolates.
 let handle: ReturnType<typeof createFetchHandler> | undefined;
@@ -40,7 +27,11 @@ export default {
     responder ??= createResponder({
       channelSecret: env.LINE_CHANNEL_SECRET,
       rules,
-      client: replyClient(env.LINE_CHANNEL_ACCESS_TOKEN, env.LINE_API_BASE_URL),
+      // Reply and push over fetch (the SDK client works too where Node compatibility is on).
+      client: createFetchClient({
+        channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+        ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
+      }),
     });
     handle ??= createFetchHandler(responder);
     return handle(request, env, ctx);

@@ -17,6 +17,7 @@ import type { Responder } from "../responder.js";
 
 /** The runtime context where background work can be handed over (Workers' `ExecutionContext`). */
 export interface WaitUntilContext {
+  /** Keeps the isolate alive until `work` settles (Workers' `ctx.waitUntil`, Vercel's `waitUntil`). */
   waitUntil?(work: Promise<unknown>): void;
 }
 

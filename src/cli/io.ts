@@ -5,6 +5,8 @@ export interface CliIO {
   readFile: (path: string) => Promise<string>;
   /** Environment variables (the channel access token of `modes check`). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Resolves when a long-running command (`emulator`) should stop: Ctrl-C in a terminal, the test's say-so in tests. */
+  untilStopped?: () => Promise<void>;
 }
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */

@@ -7,6 +7,11 @@ run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFile(path, "utf8"),
   env: process.env,
+  untilStopped: () =>
+    new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    }),
 }).then(
   (code) => {
     process.exitCode = code;

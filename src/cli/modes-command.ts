@@ -78,7 +78,10 @@ function describeEffect(effect: Effect): string {
     : `drift: ${effect.message}`;
 }
 
-/** `modes simulate`: runs each step from the state the previous one left; a refused step changes nothing. */
+/**
+ * `modes simulate`: runs each step from the state the previous one left; a refused step changes
+ * nothing. Exit 1 when a step was refused, so a planned change can be checked in a script or CI.
+ */
 export async function simulateCommand(steps: readonly string[], flags: ModesFlags, io: CliIO): Promise<number> {
   const profile = profileOf(flags.profile);
   if (flags.from === undefined) throw new UsageError("modes simulate: --from '<state json>' is required");
@@ -87,9 +90,11 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
   const events = steps.map((step) => parseStep(step));
   const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
   const machine = createModeMachine({ profile, campaigns, strict: flags.strict, timeZone });
+  let refusals = 0;
 
   steps.forEach((step, i) => {
     const result = machine.transition(state as never, events[i] as EventOf<typeof profile>, { at });
+    if (!result.ok) refusals++;
     let effects: Effect[] = [];
     let repairs: Repair[];
     if (result.ok) {
@@ -114,7 +119,7 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
     lines.push(`   can: ${describeCapabilities(capabilities)}`);
     io.stdout(`${lines.join("\n")}\n`);
   });
-  return 0;
+  return refusals > 0 ? 1 : 0;
 }
 
 /** `modes diagram`: the machine drawn from its table. */

@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { StateError } from "../guards/state-schema.js";
 import { RuleSetError } from "../rules/issues.js";
+import { demoCommand } from "./demo-command.js";
+import { emulatorCommand } from "./emulator-command.js";
 import { explainCommand } from "./explain-command.js";
 import { ApiError, type CliIO, InputError, UsageError } from "./io.js";
 import { issueLine, lintCommand, plural } from "./lint-command.js";
@@ -12,6 +14,8 @@ const USAGE = `Usage:
   line-responder modes simulate --profile current|legacy --from '<state json>' [--rules FILE] [--at ISO] [--strict] [--json] STEP...
   line-responder modes diagram --profile current|legacy [--format mermaid|dot]
   line-responder modes check --rules FILE --declared '<state json>' [--profile current|legacy] [--api-base URL] [--at ISO] [--json]
+  line-responder demo [--seed N] [--users N] [--rules FILE] [--json]
+  line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]
 
 Commands:
   lint            check a rule file; exit 1 on errors, 0 when only warnings remain
@@ -23,6 +27,10 @@ Commands:
   modes diagram   draw the machine (mermaid or Graphviz dot)
   modes check     compare the declared settings with the real account (LINE_CHANNEL_ACCESS_TOKEN);
                   exit 1 when a live campaign would go unanswered, 3 when the account cannot be read
+  demo            the seed incident's campaign day against a local emulator, baseline bot vs line-responder;
+                  exit 0 only when line-responder rewarded every user exactly once
+  emulator        a local LINE account and Messaging API for any bot (LINE_CHANNEL_SECRET and
+                  LINE_CHANNEL_ACCESS_TOKEN, or printed defaults); prints each request; Ctrl-C stops it
 
 Options:
   --at ISO       judge campaign windows at this time (default: now)
@@ -43,6 +51,12 @@ const OPTIONS = {
   format: { type: "string" },
   declared: { type: "string" },
   "api-base": { type: "string" },
+  seed: { type: "string" },
+  users: { type: "string" },
+  port: { type: "string" },
+  webhook: { type: "string" },
+  quota: { type: "string" },
+  redelivery: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -53,6 +67,8 @@ const TAKES: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   "modes simulate": ["json", "at", "profile", "from", "rules", "strict"],
   "modes diagram": ["profile", "format"],
   "modes check": ["json", "at", "profile", "rules", "declared", "api-base"],
+  demo: ["json", "seed", "users", "rules"],
+  emulator: ["port", "profile", "webhook", "rules", "quota", "redelivery"],
 };
 
 /**
@@ -105,6 +121,12 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
       }
       case "modes simulate":
         return await simulateCommand(operands, values, io);
+      case "demo":
+        if (operands.length > 0) throw new UsageError(`demo takes no arguments, got: ${operands.join(" ")}`);
+        return await demoCommand(values, io);
+      case "emulator":
+        if (operands.length > 0) throw new UsageError(`emulator takes no arguments, got: ${operands.join(" ")}`);
+        return await emulatorCommand(values, io);
       case "modes diagram":
         if (operands.length > 0) throw new UsageError(`modes diagram takes no arguments, got: ${operands.join(" ")}`);
         return diagramCommand(values, io);

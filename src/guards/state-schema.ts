@@ -49,6 +49,32 @@ export const LegacyStateSchema = z.strictObject({
   greeting: flag,
 });
 
+/** An operator action or an observation, as JSON (the emulator's control plane takes these). */
+export const ModeEventSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("SET_CHAT"), on: flag }),
+    z.strictObject({ type: z.literal("SET_WEBHOOK"), on: flag }),
+    z.strictObject({ type: z.literal("SET_AUTO_RESPONSE"), on: flag }),
+    z.strictObject({ type: z.literal("SET_GREETING"), on: flag }),
+    z.strictObject({ type: z.literal("SET_RESPONSE_HOURS"), hours: ResponseHoursSchema.nullable() }),
+    z.strictObject({ type: z.literal("SET_RESPONSE_METHOD"), inside: method.optional(), outside: method.optional() }),
+    z.strictObject({
+      type: z.literal("SWITCH_MODE"),
+      mode: z.enum(["bot", "chat"], { error: 'must be "bot" or "chat"' }),
+    }),
+    z.strictObject({
+      type: z.literal("OBSERVE"),
+      chatMode: z.enum(["bot", "chat"], { error: 'must be "bot" or "chat"' }),
+      webhookActive: flag,
+    }),
+  ],
+  {
+    error:
+      "type must be one of SET_CHAT, SET_WEBHOOK, SET_AUTO_RESPONSE, SET_GREETING, SET_RESPONSE_HOURS, SET_RESPONSE_METHOD, SWITCH_MODE, OBSERVE",
+  },
+);
+
 /** A state that is not valid JSON for its profile; `issues` says where. */
 export class StateError extends Error {
   override readonly name = "StateError";

@@ -31,6 +31,15 @@ export const TextMessageSchema = z.looseObject({
     .min(1, "must not be empty")
     .max(5000, "LINE accepts at most 5,000 characters (UTF-16 units)"),
 });
+/** Text with `{placeholders}` replaced by mentions or LINE emoji (`substitution`), same length limit. */
+export const TextV2MessageSchema = z.looseObject({
+  type: z.literal("textV2"),
+  text: z
+    .string({ error: "must be a string" })
+    .min(1, "must not be empty")
+    .max(5000, "LINE accepts at most 5,000 characters (UTF-16 units)"),
+  substitution: z.record(z.string(), z.looseObject({ type: z.enum(["mention", "emoji"]) })).optional(),
+});
 export const ImageMessageSchema = z.looseObject({
   type: z.literal("image"),
   originalContentUrl: httpsUrl,
@@ -98,6 +107,7 @@ export const LineMessageSchema = z.discriminatedUnion(
   "type",
   [
     TextMessageSchema,
+    TextV2MessageSchema,
     ImageMessageSchema,
     VideoMessageSchema,
     AudioMessageSchema,

@@ -64,6 +64,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         attemptEpoch: 0,
         reason: null,
         sentMessageIds: [],
+        unconfirmed: null,
         leaseUntil: 0,
         createdAt: now,
         updatedAt: now,

@@ -25,7 +25,10 @@ export { StoreConnectionError };
 export interface PostgresStoreOptions {
   /** A pg pool; the store does not end it. */
   pool?: pg.Pool;
-  /** `postgres://user@127.0.0.1:5432/db`; the store opens (and `close()` ends) its own pool. */
+  /**
+   * `postgres://user@127.0.0.1:5432/db`; the store opens (and `close()` ends) its own pool. Without
+   * `url` or `pool`, pg's own defaults apply: the `PGHOST`, `PGUSER`, `PGDATABASE`... variables, as psql reads them.
+   */
   url?: string;
   /** Schema of the tables; default `public`. */
   schema?: string;
@@ -62,6 +65,7 @@ CREATE TABLE IF NOT EXISTS "public".line_responder_claims (
   attempt_epoch integer NOT NULL DEFAULT 0,
   reason text,
   sent_message_ids jsonb NOT NULL DEFAULT '[]',
+  unconfirmed text,
   lease_until bigint NOT NULL DEFAULT 0,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL,
@@ -77,6 +81,7 @@ const COLUMNS: Record<keyof ClaimPatch, string> = {
   attemptEpoch: "attempt_epoch",
   reason: "reason",
   sentMessageIds: "sent_message_ids",
+  unconfirmed: "unconfirmed",
   leaseUntil: "lease_until",
 };
 
@@ -91,6 +96,7 @@ interface ClaimRow {
   attempt_epoch: number;
   reason: string | null;
   sent_message_ids: string[];
+  unconfirmed: RewardClaim["unconfirmed"];
   lease_until: string;
   created_at: string;
   updated_at: string;
@@ -108,6 +114,7 @@ function toClaim(row: ClaimRow): RewardClaim {
     attemptEpoch: row.attempt_epoch,
     reason: row.reason,
     sentMessageIds: row.sent_message_ids,
+    unconfirmed: row.unconfirmed,
     leaseUntil: Number(row.lease_until),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -123,15 +130,15 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema))
     throw new TypeError(`schema must be a plain SQL identifier, not ${JSON.stringify(schema)}`);
   const owned = options.pool === undefined;
-  const url = options.url ?? "postgres://postgres@127.0.0.1:5432/test";
-  const pool = options.pool ?? new pg.Pool({ connectionString: url, max: 16 });
+  const url = options.url;
+  const pool = options.pool ?? new pg.Pool({ ...(url === undefined ? {} : { connectionString: url }), max: 16 });
   if (owned) {
     try {
       await pool.query("SELECT 1");
     } catch (error) {
       await pool.end().catch(() => {});
       throw new StoreConnectionError(
-        `cannot connect to PostgreSQL at ${url.replace(/:[^:@/]*@/, ":***@")}: ${(error as Error).message}`,
+        `cannot connect to PostgreSQL at ${url === undefined ? "the PG* environment's server" : url.replace(/:[^:@/]*@/, ":***@")}: ${(error as Error).message}`,
       );
     }
   }

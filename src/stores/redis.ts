@@ -53,7 +53,7 @@ local slot = held + 1
 local id = reward .. ':' .. user .. ':' .. slot
 local json = '{"id":' .. cjson.encode(id) .. ',"rewardId":' .. cjson.encode(reward) .. ',"userId":' .. cjson.encode(user)
   .. ',"slot":' .. slot .. ',"eventId":' .. cjson.encode(event) .. ',"status":"pending","attempts":0,"attemptEpoch":0'
-  .. ',"reason":null,"sentMessageIds":[],"leaseUntil":0,"createdAt":' .. now .. ',"updatedAt":' .. now .. '}'
+  .. ',"reason":null,"sentMessageIds":[],"unconfirmed":null,"leaseUntil":0,"createdAt":' .. now .. ',"updatedAt":' .. now .. '}'
 redis.call('SET', p .. 'c:' .. id, json)
 redis.call('SET', eventKey, id)
 redis.call('SET', userKey, slot)
@@ -145,8 +145,15 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
         const before = JSON.parse(old) as RewardClaim;
         const after: RewardClaim = { ...before, ...patch, updatedAt: now };
         const json = JSON.stringify(after);
-        if (await redis.lrReplaceClaim(prefix, id, old, json, before.status, after.status, before.createdAt))
+        if (await redis.lrReplaceClaim(prefix, id, old, json, before.status, after.status, before.createdAt)) {
+          // Leases live in their own expiring keys (listClaims takes them with SET NX): keep them in step.
+          if (patch.leaseUntil !== undefined) {
+            const ms = Math.round(patch.leaseUntil - now);
+            if (ms > 0) await redis.set(`${prefix}lease:${id}`, "1", "PX", ms);
+            else await redis.del(`${prefix}lease:${id}`);
+          }
           return after;
+        }
         // Another writer changed it between the read and the write: read again.
       }
     },

@@ -34,7 +34,15 @@ export interface RewardClaim {
   reason: string | null;
   /** Message ids LINE returned when it accepted the messages. */
   sentMessageIds: string[];
-  /** Epoch ms until which a backfill run holds it (others skip it). */
+  /**
+   * The channel of a send whose answer was never recorded (a timeout, a lost answer, a crash):
+   * LINE may have accepted it. `null` when the last send got a definite answer or none was made.
+   */
+  unconfirmed: "reply" | "push" | null;
+  /**
+   * Epoch ms until which someone works on it: a backfill run ({@link ClaimQuery.leaseMs}) or the
+   * dispatcher sending it ({@link Store.updateClaim}). Leased claims are skipped by other backfill runs.
+   */
   leaseUntil: number;
   createdAt: number;
   updatedAt: number;
@@ -50,7 +58,7 @@ export type ClaimRewardResult =
 
 /** The fields {@link Store.updateClaim} may change. */
 export type ClaimPatch = Partial<
-  Pick<RewardClaim, "status" | "attempts" | "attemptEpoch" | "reason" | "sentMessageIds" | "leaseUntil">
+  Pick<RewardClaim, "status" | "attempts" | "attemptEpoch" | "reason" | "sentMessageIds" | "unconfirmed" | "leaseUntil">
 >;
 
 /** Which claims {@link Store.listClaims} returns, oldest first. */

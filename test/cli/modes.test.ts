@@ -111,7 +111,7 @@ describe("modes simulate", () => {
       "SET_AUTO_RESPONSE:off",
       "SET_GREETING:off",
     ]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1); // a step was refused
     expect(result.stdout).toContain(
       "2. SET_CHAT:on: ok\n   state: Chat on, Webhook on, 応答メッセージ on, greeting on, method inside manual / outside manual+auto\n",
     );

@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 async function signedCoupon(replyToken: string) {
+  api.issueReplyToken("U4af4980629e0d9c3e2f5d8a5b1c2d3e4", undefined, replyToken);
   const body = envelope(textEventJson("クーポンください🎁", { replyToken }));
   return {
     body,
@@ -62,6 +63,9 @@ describe("examples", () => {
   it("lambda, with its event fixture", async () => {
     const { handler } = await import("../../examples/lambda/handler.js");
     const event = JSON.parse(readFileSync(new URL("../../examples/lambda/event.json", import.meta.url), "utf8"));
+    const body = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+    const recorded = JSON.parse(body).events[0];
+    api.issueReplyToken(recorded.source.userId, undefined, recorded.replyToken);
     const result = await handler(event);
     expect(result.statusCode).toBe(200);
     expect(repliedTo("nHuyWiB7yP5Zw52FIkcQobQuGDXCTA")).toEqual(["クーポンはこちら"]);

@@ -29,3 +29,20 @@ export function textEventJson(
 export function envelope(...events: string[]): string {
   return `{"destination":"Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","events":[${events.join(",")}]}`;
 }
+
+/** A text message event as an object (what `handleEvents` takes), from a given user. */
+export function textEvent(
+  text: string,
+  options: { userId: string; replyToken?: string; id?: string; timestamp?: number; mode?: "active" | "standby" },
+) {
+  return {
+    type: "message",
+    message: { type: "text", id: "468789577898262530", quoteToken: "q3Plxr4AgKd", text },
+    webhookEventId: options.id ?? eventId(),
+    deliveryContext: { isRedelivery: false },
+    timestamp: options.timestamp ?? Date.now(),
+    source: { type: "user", userId: options.userId },
+    ...(options.mode === "standby" ? {} : { replyToken: options.replyToken ?? "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA" }),
+    mode: options.mode ?? "active",
+  };
+}

@@ -144,6 +144,18 @@ for (const target of targets) {
       expect(await b.listClaims({ statuses: ["pending"], leaseMs: 200 })).toHaveLength(10);
     });
 
+    it("a lease set with updateClaim holds the claim from backfill runs until it is cleared", async () => {
+      const [a, b] = (await open(2)) as [Store, Store];
+      await a.claimReward({ rewardId: "gift", userId: "U1", eventId: "e1", limit: "once-per-user", now: 1000 });
+      const now = Date.now();
+      const held = await a.updateClaim("gift:U1:1", { unconfirmed: "reply", leaseUntil: now + 60_000 }, now);
+      expect(held).toMatchObject({ unconfirmed: "reply", leaseUntil: now + 60_000 });
+      expect(await b.listClaims({ statuses: ["pending"], leaseMs: 1000, now })).toEqual([]);
+      await a.updateClaim("gift:U1:1", { leaseUntil: 0, unconfirmed: null }, now);
+      const free = await b.listClaims({ statuses: ["pending"], leaseMs: 1000, now });
+      expect(free.map((c) => [c.id, c.unconfirmed])).toEqual([["gift:U1:1", null]]);
+    });
+
     it("64 concurrent handlers on 4 instances: 500 users, 3 deliveries each, exactly one claim per user, stock never exceeded", async () => {
       const stores = await open(4);
       const tasks = Array.from({ length: 1500 }, (_, i) => ({ user: `U${i % 500}`, delivery: Math.floor(i / 500) }));

@@ -28,6 +28,8 @@ rules:
     reward: gift
 `);
 const client = () => new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL });
+/** A reply token LINE issued for the user of `textEventJson`. */
+const token = (name: string) => api.issueReplyToken("U4af4980629e0d9c3e2f5d8a5b1c2d3e4", undefined, name);
 
 async function post(responder: ReturnType<typeof createResponder>, ...events: string[]) {
   const body = envelope(...events);
@@ -36,9 +38,9 @@ async function post(responder: ReturnType<typeof createResponder>, ...events: st
 
 describe("the pipeline", () => {
   it("answers a matched rule's reply with the reply token, through the real SDK client", async () => {
-    api.replies.length = 0;
+    await api.reset();
     const responder = createResponder({ channelSecret: SECRET, rules, client: client() });
-    await post(responder, textEventJson("ｸｰﾎﾟﾝください！", { replyToken: "token-1" }));
+    await post(responder, textEventJson("ｸｰﾎﾟﾝください！", { replyToken: token("token-1") }));
     await responder.drain();
     expect(api.replies).toEqual([{ replyToken: "token-1", messages: [{ type: "text", text: "クーポンはこちら" }] }]);
   });
@@ -46,14 +48,16 @@ describe("the pipeline", () => {
   it("reports per event what it did: matched, sent, skipped, duplicate", async () => {
     const responder = createResponder({ channelSecret: SECRET, rules, client: client() });
     const id = eventId();
-    const events = [textEventJson("クーポン", { id }), textEventJson("プレゼント"), textEventJson("こんにちは")].map(
-      (e) => JSON.parse(e),
-    );
+    const events = [
+      textEventJson("クーポン", { id, replyToken: token("r1") }),
+      textEventJson("プレゼント", { replyToken: token("r2") }),
+      textEventJson("こんにちは", { replyToken: token("r3") }),
+    ].map((e) => JSON.parse(e));
     const standby = { ...JSON.parse(textEventJson("クーポン")), mode: "standby" };
     const outcomes = await responder.handleEvents([...events, standby]);
     expect(outcomes.map(({ status, ruleId, sent, skipped }) => ({ status, ruleId, sent, skipped }))).toEqual([
       { status: "processed", ruleId: "coupon", sent: "reply", skipped: undefined },
-      { status: "processed", ruleId: "gift", sent: null, skipped: "reward" },
+      { status: "processed", ruleId: "gift", sent: "reply", skipped: undefined },
       { status: "processed", ruleId: undefined, sent: null, skipped: undefined },
       { status: "processed", ruleId: "coupon", sent: null, skipped: "standby" },
     ]);
@@ -69,7 +73,7 @@ describe("the pipeline", () => {
   });
 
   it("slots into a bot that already uses the SDK's middleware(), in one line", async () => {
-    api.replies.length = 0;
+    await api.reset();
     const responder = createResponder({ channelSecret: SECRET, rules, client: client() });
     const app = express();
     app.post("/webhook", middleware({ channelSecret: SECRET }), async (req, res) => {
@@ -77,7 +81,7 @@ describe("the pipeline", () => {
     });
     const server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const body = envelope(textEventJson("クーポン🎁", { replyToken: "sdk-token" }));
+    const body = envelope(textEventJson("クーポン🎁", { replyToken: token("sdk-token") }));
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, {
       method: "POST",
       body,
@@ -90,7 +94,7 @@ describe("the pipeline", () => {
   });
 
   it("processBeforeResponse: a failed event answers 500 and is processed again when redelivered", async () => {
-    api.replies.length = 0;
+    await api.reset();
     const errors: unknown[] = [];
     const responder = createResponder({
       channelSecret: SECRET,
@@ -101,7 +105,7 @@ describe("the pipeline", () => {
     });
     const id = eventId();
     api.failNextReply();
-    expect((await post(responder, textEventJson("クーポン", { id, replyToken: "t1" }))).status).toBe(500);
+    expect((await post(responder, textEventJson("クーポン", { id, replyToken: token("t1") }))).status).toBe(500);
     expect(errors).toHaveLength(1);
     expect((await post(responder, textEventJson("クーポン", { id, replyToken: "t1", redelivery: true }))).status).toBe(
       200,

@@ -1,0 +1,81 @@
+import { fileURLToPath } from "node:url";
+import { type DemoReport, type DemoSdk, runDemo, type TimelineEntry } from "../demo/run-demo.js";
+import { type CliIO, InputError, UsageError } from "./io.js";
+import { loadRuleFile } from "./load-rules.js";
+
+/** The campaign the demo runs unless `--rules` names another, shipped with the package. */
+const CAMPAIGN = new URL("../../examples/campaign.yaml", import.meta.url);
+
+function count(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a whole number above 0, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** `line-responder demo`: exit 0 only when line-responder rewarded every user exactly once. */
+export async function demoCommand(
+  values: { json?: boolean; seed?: string; users?: string; rules?: string },
+  io: CliIO,
+): Promise<number> {
+  const seed = count(values.seed, "seed", 20190805);
+  const users = count(values.users, "users", 200);
+  let sdk: DemoSdk;
+  try {
+    sdk = (await import("@line/bot-sdk")) as unknown as DemoSdk;
+  } catch {
+    throw new InputError("the demo needs @line/bot-sdk for its baseline bot: npm install @line/bot-sdk");
+  }
+  const { ruleSet } = await loadRuleFile(values.rules ?? fileURLToPath(CAMPAIGN), io);
+  const json = values.json ?? false;
+  if (!json)
+    io.stdout(
+      `line-responder demo (seed ${seed}): the seed incident's campaign day, twice, against a local LINE emulator\n`,
+    );
+  let lastRun = "";
+  const report = await runDemo({
+    sdk,
+    ruleSet,
+    seed,
+    users,
+    onTimeline: json
+      ? undefined
+      : (entry: TimelineEntry) => {
+          if (entry.run !== lastRun) {
+            io.stdout(
+              `\n${entry.run === "baseline" ? "baseline: @line/bot-sdk, exact match, reply only" : "line-responder: guard, drift monitor, rewards"}\n`,
+            );
+            lastRun = entry.run;
+          }
+          io.stdout(`  ${entry.seconds.toFixed(1).padStart(5)}s  ${entry.text}\n`);
+        },
+  });
+  if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout(`\n${table(report)}\n${verdict(report)}\n`);
+  return report.ok ? 0 : 1;
+}
+
+function table(report: DemoReport): string {
+  const rows: [string, keyof DemoReport["baseline"]][] = [
+    ["users who sent the keyword", "sent"],
+    ["rewarded once", "rewardedOnce"],
+    ["rewarded twice or more", "rewardedTwiceOrMore"],
+    ["never rewarded", "neverRewarded"],
+    ["pushes used", "pushesUsed"],
+  ];
+  const lines = [`${"".padEnd(28)}${"baseline".padStart(10)}${"line-responder".padStart(16)}`];
+  for (const [label, key] of rows) {
+    lines.push(
+      `${label.padEnd(28)}${String(report.baseline[key]).padStart(10)}${String(report.lineResponder[key]).padStart(16)}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function verdict(report: DemoReport): string {
+  const { lineResponder: lr } = report;
+  return report.ok
+    ? `\nline-responder rewarded all ${lr.sent} users exactly once.`
+    : `\nline-responder missed: ${lr.neverRewarded} never rewarded, ${lr.rewardedTwiceOrMore} rewarded twice or more.`;
+}

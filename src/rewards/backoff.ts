@@ -1,0 +1,28 @@
+/**
+ * Retry delays: exponential backoff with full jitter (a random delay between 0 and the capped
+ * exponential), so instances that failed together do not retry together; never shorter than what
+ * LINE asked for with `Retry-After`.
+ */
+
+/** How retries are spaced and bounded. */
+export interface RetryPolicy {
+  /** Sends per attempt series (the first try included); default 5. */
+  maxAttempts: number;
+  /** The first backoff ceiling; default 500 ms. */
+  baseDelayMs: number;
+  /** The largest wait between two tries; a `Retry-After` beyond it ends the series. Default 30 s. */
+  maxDelayMs: number;
+}
+
+/** The wait before retry number `retry` (1 for the first retry), or `undefined` when LINE asks for longer than `maxDelayMs`. */
+export function retryDelay(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number | undefined {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  const jittered = Math.floor(random() * ceiling);
+  if (retryAfterMs === undefined) return jittered;
+  return retryAfterMs > policy.maxDelayMs ? undefined : Math.max(retryAfterMs, jittered);
+}

@@ -1,0 +1,407 @@
+/**
+ * Reward dispatch: claim in the store first, then reply, else push with a retry key, and record
+ * every step, so that a reward is neither lost (a crash, an outage, an expired token, the quota)
+ * nor doubled (a redelivery, several instances, a retried push).
+ *
+ * Every send is written ahead (`unconfirmed: "reply" | "push"`) and its answer written after:
+ * a claim left `pending` with a send in flight is what a crash looks like, and `backfill` finishes it.
+ */
+import type { Reward } from "../rules/schema.js";
+import type { ClaimPatch, ClaimStatus, RewardClaim, Store } from "../stores/store.js";
+import type { WebhookEvent } from "../webhook/envelope.js";
+import { type RetryPolicy, retryDelay } from "./backoff.js";
+import { type MessagingClient, sentMessageIds } from "./client.js";
+import { retryKeyOf } from "./retry-key.js";
+import { classifySendFailure, isAmbiguous, type SendFailure, SendTimeoutError } from "./send-failure.js";
+
+/** How rewards are sent; every field has a default. */
+export interface DeliveryOptions {
+  /**
+   * How long after the webhook arrives its reply token is used; default 60,000 ms (LINE's one
+   * minute). After it, or for an event older than 20 minutes, the claim is `deferred` for backfill.
+   */
+  replyWindowMs?: number;
+  /**
+   * What to do when a reply's outcome stayed unknown (timeouts, lost answers, 5xx) until the token's
+   * minute was over: `push` (default) sends it again by push, accepting a rare double because a
+   * doubled gift is better than a lost one; `hold` records the claim `failed` with
+   * `unconfirmed: "reply"` and leaves it to a person (backfill skips it).
+   */
+  ambiguousReply?: "push" | "hold";
+  /** How long one reply or push may take before it counts as a timeout; default 10,000 ms. */
+  requestTimeoutMs?: number;
+  /** Retries of 429, 5xx, timeouts and network errors. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** A retry about to happen, for {@link RewardHooks.onRetry}. */
+export interface RetryNotice {
+  claim: RewardClaim;
+  channel: "reply" | "push";
+  /** The try that failed (1 for the first). */
+  attempt: number;
+  delayMs: number;
+  failure: SendFailure;
+}
+
+/** Observers of reward dispatch. Exceptions they throw are reported to `onError` and otherwise ignored. */
+export interface RewardHooks {
+  /** A new claim was stored (before anything is sent). */
+  onClaim?(claim: RewardClaim, event: WebhookEvent): void;
+  /** LINE accepted the reward (or had accepted it before: a 409, a used token after a lost answer). */
+  onDelivered?(claim: RewardClaim, via: "reply" | "push"): void;
+  /** A send failed and will be tried again after `delayMs`. */
+  onRetry?(notice: RetryNotice): void;
+  /** Dispatch stopped without delivering: the claim is `failed`, `blocked-quota` or held; `backfill` may finish it. */
+  onGiveUp?(claim: RewardClaim, failure: SendFailure | undefined): void;
+}
+
+/** What became of the reward a matched event earned. */
+export interface RewardResult {
+  rewardId: string;
+  /**
+   * The claim's state when dispatch finished (`sent`, `failed`, `deferred`, `blocked-quota`), or why
+   * nothing was claimed: `duplicate` (this event or an earlier one already claimed it: a
+   * redelivery, or the user's limit), `out-of-stock`, `no-user` (the event names no user).
+   */
+  result: Exclude<ClaimStatus, "pending"> | "duplicate" | "out-of-stock" | "no-user";
+  claimId?: string;
+  /** How it went out, when it was sent. */
+  via?: "reply" | "push";
+  reason?: string;
+}
+
+/** Options of `responder.backfill()`. */
+export interface BackfillOptions {
+  /** Only claims created at least this long ago (ms): live dispatch finishes younger ones. Default 120,000. */
+  olderThan?: number;
+  /** At most this many claims per run; default 100. */
+  limit?: number;
+  /** Which claims; default `pending`, `failed`, `deferred`. Add `blocked-quota` once the quota is back. */
+  statuses?: readonly ClaimStatus[];
+  /** Pushes at once; default 4. */
+  concurrency?: number;
+}
+
+/** What one backfill run did. */
+export interface BackfillReport {
+  /** Each claim the run took, with what became of it. */
+  results: { claim: RewardClaim; outcome: "sent" | "failed" | "blocked-quota" | "held" | "skipped"; reason?: string }[];
+  sent: number;
+  failed: number;
+  blockedQuota: number;
+  /** Claims with an unconfirmed reply under `ambiguousReply: "hold"`: a person decides. */
+  held: number;
+  /** Claims not tried: their reward left the rule file, or the quota ran out earlier in the run. */
+  skipped: number;
+}
+
+/** @internal What the responder needs from the dispatcher. */
+export interface RewardDispatcher {
+  dispatch(event: WebhookEvent, rewardId: string, receivedAt: number): Promise<RewardResult>;
+  backfill(options?: BackfillOptions): Promise<BackfillReport>;
+}
+
+const TWENTY_MINUTES = 20 * 60 * 1000;
+
+/** @internal */
+export function createRewardDispatcher(config: {
+  store: Store;
+  client: MessagingClient | undefined;
+  rewards: Readonly<Record<string, Reward>>;
+  delivery: DeliveryOptions;
+  hooks: RewardHooks;
+  onError: (error: unknown) => void;
+}): RewardDispatcher {
+  const { store, client, rewards, hooks } = config;
+  const replyWindowMs = config.delivery.replyWindowMs ?? 60_000;
+  const ambiguousReply = config.delivery.ambiguousReply ?? "push";
+  const timeoutMs = config.delivery.requestTimeoutMs ?? 10_000;
+  const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, ...config.delivery.retry };
+  // Long enough for one try and the wait after it; every try renews it.
+  const leaseMs = timeoutMs + policy.maxDelayMs + 1000;
+
+  function notify<A extends unknown[]>(hook: ((...args: A) => void) | undefined, ...args: A): void {
+    try {
+      hook?.(...args);
+    } catch (error) {
+      config.onError(error);
+    }
+  }
+
+  async function write(claim: RewardClaim, patch: ClaimPatch): Promise<RewardClaim> {
+    const updated = await store.updateClaim(claim.id, patch);
+    if (!updated) throw new Error(`reward claim ${claim.id} disappeared from the store while it was being sent`);
+    return updated;
+  }
+
+  async function delivered(claim: RewardClaim, via: "reply" | "push", ids: string[], reason: string | null) {
+    const sent = await write(claim, { status: "sent", sentMessageIds: ids, unconfirmed: null, reason, leaseUntil: 0 });
+    notify(hooks.onDelivered, sent, via);
+    return { claim: sent, via };
+  }
+
+  async function gaveUp(claim: RewardClaim, patch: ClaimPatch, failure: SendFailure | undefined) {
+    const stopped = await write(claim, { ...patch, leaseUntil: 0 });
+    notify(hooks.onGiveUp, stopped, failure);
+    return { claim: stopped, via: undefined };
+  }
+
+  type Finished = { claim: RewardClaim; via: "reply" | "push" | undefined };
+
+  async function reply(
+    sender: MessagingClient,
+    claim: RewardClaim,
+    messages: object[],
+    replyToken: string,
+    deadline: number,
+  ): Promise<Finished> {
+    // Tries whose answer was not heard: a 5xx or a broken connection (lost for good), or a timeout,
+    // whose answer may still arrive and settle the question.
+    const unanswered = new UnansweredTries(timeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      claim = await write(claim, {
+        attempts: claim.attempts + 1,
+        unconfirmed: "reply",
+        leaseUntil: Date.now() + leaseMs,
+      });
+      const request = sender.replyMessage({ replyToken, messages });
+      let failure: SendFailure;
+      try {
+        return delivered(claim, "reply", sentMessageIds(await withTimeout(request, timeoutMs)), null);
+      } catch (error) {
+        failure = classifySendFailure(error);
+        if (isAmbiguous(failure)) unanswered.add(failure.kind === "timeout" ? request : undefined);
+      }
+      if (failure.kind === "invalid-reply-token") {
+        const earlier = await unanswered.settle();
+        if (earlier.accepted) return delivered(claim, "reply", earlier.accepted, "a reply whose answer came late");
+        // The token is used up. If an earlier try may have got through, that try used it.
+        if (earlier.unknown) {
+          return delivered(claim, "reply", [], "an earlier reply whose answer was lost used the token");
+        }
+        return push(await write(claim, { unconfirmed: null }), messages);
+      }
+      if (failure.kind === "refused" || failure.kind === "already-accepted") {
+        // The messages themselves were refused: a push would be refused alike.
+        const unconfirmed = unanswered.count > 0 ? "reply" : null;
+        return gaveUp(claim, { status: "failed", reason: `reply refused: ${failure.message}`, unconfirmed }, failure);
+      }
+      const delay = attempt < policy.maxAttempts ? retryDelay(policy, attempt, retryAfterOf(failure)) : undefined;
+      if (delay !== undefined && Date.now() + delay < deadline) {
+        notify(hooks.onRetry, { claim, channel: "reply", attempt, delayMs: delay, failure });
+        await sleep(delay);
+        continue;
+      }
+      // The token's minute is over, or the tries are.
+      const earlier = await unanswered.settle();
+      if (earlier.accepted) return delivered(claim, "reply", earlier.accepted, "a reply whose answer came late");
+      if (!earlier.unknown) return push(await write(claim, { unconfirmed: null }), messages);
+      if (ambiguousReply === "hold") {
+        const reason = `reply outcome unknown (${failure.message}); held by ambiguousReply: "hold"`;
+        return gaveUp(claim, { status: "failed", reason }, failure);
+      }
+      return push(claim, messages);
+    }
+  }
+
+  async function push(claim: RewardClaim, messages: object[]): Promise<Finished> {
+    if (!client?.pushMessage) {
+      const reason = "cannot push: the client has no pushMessage (give createResponder a MessagingApiClient)";
+      return gaveUp(claim, { status: "failed", reason }, undefined);
+    }
+    const retryKey = await retryKeyOf(claim);
+    let ambiguousBefore = claim.unconfirmed === "push";
+    for (let attempt = 1; ; attempt++) {
+      claim = await write(claim, {
+        attempts: claim.attempts + 1,
+        unconfirmed: "push",
+        leaseUntil: Date.now() + leaseMs,
+      });
+      let failure: SendFailure;
+      try {
+        const response = await withTimeout(client.pushMessage({ to: claim.userId, messages }, retryKey), timeoutMs);
+        return delivered(claim, "push", sentMessageIds(response), null);
+      } catch (error) {
+        failure = classifySendFailure(error);
+      }
+      if (failure.kind === "already-accepted") {
+        return delivered(claim, "push", failure.sentMessageIds, "LINE had accepted this retry key before (409)");
+      }
+      ambiguousBefore ||= isAmbiguous(failure);
+      const unconfirmed = ambiguousBefore ? "push" : null;
+      // Refused, and no try of this key may have been accepted: the next series can take a fresh
+      // key. Otherwise the key stays, so that LINE still answers 409 for the try that got through.
+      const freshKey = ambiguousBefore ? {} : { attemptEpoch: claim.attemptEpoch + 1 };
+      if (failure.kind === "monthly-limit") {
+        return gaveUp(claim, { status: "blocked-quota", reason: failure.message, unconfirmed, ...freshKey }, failure);
+      }
+      if (failure.kind === "refused" || failure.kind === "invalid-reply-token") {
+        const reason = `push refused: ${failure.message}`;
+        return gaveUp(claim, { status: "failed", reason, unconfirmed, ...freshKey }, failure);
+      }
+      const delay = attempt < policy.maxAttempts ? retryDelay(policy, attempt, retryAfterOf(failure)) : undefined;
+      if (delay === undefined) {
+        const reason = `push gave up after ${attempt} tries: ${failure.message}`;
+        return gaveUp(claim, { status: "failed", reason, unconfirmed }, failure);
+      }
+      notify(hooks.onRetry, { claim, channel: "push", attempt, delayMs: delay, failure });
+      await sleep(delay);
+    }
+  }
+
+  function report(rewardId: string, finished: Finished): RewardResult {
+    const { claim, via } = finished;
+    const result = claim.status === "pending" ? "failed" : claim.status;
+    return {
+      rewardId,
+      result,
+      claimId: claim.id,
+      ...(via ? { via } : {}),
+      ...(claim.reason ? { reason: claim.reason } : {}),
+    };
+  }
+
+  return {
+    async dispatch(event, rewardId, receivedAt) {
+      const reward = rewards[rewardId];
+      if (!reward) throw new Error(`reward "${rewardId}" is not in the rule set`);
+      const userId = event.source?.userId;
+      if (!userId) return { rewardId, result: "no-user", reason: "the event names no user (source.userId)" };
+      const claimed = await store.claimReward({
+        rewardId,
+        userId,
+        eventId: event.webhookEventId,
+        limit: reward.limit,
+        ...(reward.stock === undefined ? {} : { stock: reward.stock }),
+      });
+      if (claimed.outcome === "out-of-stock") return { rewardId, result: "out-of-stock" };
+      if (claimed.outcome === "duplicate") return { rewardId, result: "duplicate", claimId: claimed.claim.id };
+      notify(hooks.onClaim, claimed.claim, event);
+
+      const deadline = Math.min(receivedAt + replyWindowMs, event.timestamp + TWENTY_MINUTES);
+      const deferral =
+        event.mode === "standby"
+          ? "standby: another channel is active, and LINE forbids sending"
+          : !event.replyToken
+            ? "the event has no reply token"
+            : Date.now() >= deadline
+              ? "the reply window had passed"
+              : !client
+                ? "no client configured"
+                : undefined;
+      if (deferral !== undefined || !event.replyToken || !client) {
+        const deferred = await write(claimed.claim, { status: "deferred", reason: deferral ?? null });
+        return { rewardId, result: "deferred", claimId: deferred.id, reason: deferred.reason ?? "" };
+      }
+      return report(rewardId, await reply(client, claimed.claim, reward.messages, event.replyToken, deadline));
+    },
+
+    async backfill(options = {}) {
+      if (!client?.pushMessage) {
+        throw new TypeError("backfill needs a client with pushMessage (give createResponder a MessagingApiClient)");
+      }
+      const claims = await store.listClaims({
+        statuses: options.statuses ?? ["pending", "failed", "deferred"],
+        // "At least olderThan ms old", so olderThan: 0 includes a claim made this very millisecond.
+        createdBefore: Date.now() - (options.olderThan ?? 120_000) + 1,
+        limit: options.limit ?? 100,
+        leaseMs,
+      });
+      const out: BackfillReport = { results: [], sent: 0, failed: 0, blockedQuota: 0, held: 0, skipped: 0 };
+      let quotaUsedUp = false;
+      const take = async (claim: RewardClaim): Promise<void> => {
+        const reward = rewards[claim.rewardId];
+        let entry: BackfillReport["results"][number];
+        if (!reward) {
+          entry = { claim, outcome: "skipped", reason: `reward "${claim.rewardId}" is not in the rule set` };
+        } else if (quotaUsedUp) {
+          entry = { claim: await write(claim, { leaseUntil: 0 }), outcome: "skipped", reason: "monthly quota used up" };
+        } else if (claim.unconfirmed === "reply" && ambiguousReply === "hold") {
+          entry = { claim, outcome: "held", reason: claim.reason ?? "reply outcome unknown" };
+        } else {
+          try {
+            const { claim: after } = await push(claim, reward.messages);
+            const outcome = after.status === "sent" || after.status === "blocked-quota" ? after.status : "failed";
+            if (outcome === "blocked-quota") quotaUsedUp = true;
+            entry = { claim: after, outcome, ...(after.reason ? { reason: after.reason } : {}) };
+          } catch (error) {
+            // The store failed under this claim: report it and go on; its lease runs out and a later run retries.
+            config.onError(error);
+            entry = { claim, outcome: "failed", reason: error instanceof Error ? error.message : String(error) };
+          }
+        }
+        out.results.push(entry);
+        if (entry.outcome === "blocked-quota") out.blockedQuota++;
+        else out[entry.outcome]++;
+      };
+      let next = 0;
+      const worker = async () => {
+        while (next < claims.length) await take(claims[next++] as RewardClaim);
+      };
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+      return out;
+    },
+  };
+}
+
+/**
+ * The replies of one series whose answers were not heard in time. A timed-out request goes on, and
+ * its late answer is definite: accepted (the reward is out), or refused (the token was never good).
+ */
+class UnansweredTries {
+  private readonly late: Promise<{ accepted: string[] } | { failure: SendFailure }>[] = [];
+  private lost = 0;
+  constructor(private readonly graceMs: number) {}
+
+  get count(): number {
+    return this.late.length + this.lost;
+  }
+
+  /** `request` for a timeout (its answer may still come), `undefined` for an answer lost for good. */
+  add(request: Promise<unknown> | undefined): void {
+    if (!request) {
+      this.lost++;
+      return;
+    }
+    this.late.push(
+      request.then(
+        (response) => ({ accepted: sentMessageIds(response) }),
+        (error: unknown) => ({ failure: classifySendFailure(error) }),
+      ),
+    );
+  }
+
+  /**
+   * Waits up to the grace period for late answers: `accepted` when one got through, `unknown` when
+   * some try may have got through and nobody will ever say.
+   */
+  async settle(): Promise<{ accepted?: string[]; unknown: boolean }> {
+    let unknown = this.lost > 0;
+    const answers = await Promise.all(
+      this.late.map((answer) => Promise.race([answer, sleep(this.graceMs).then(() => undefined)])),
+    );
+    for (const answer of answers) {
+      if (answer === undefined) unknown = true;
+      else if ("accepted" in answer) return { accepted: answer.accepted, unknown: false };
+      else if (isAmbiguous(answer.failure)) unknown = true;
+    }
+    return { unknown };
+  }
+}
+
+function retryAfterOf(failure: SendFailure): number | undefined {
+  return "retryAfterMs" in failure ? failure.retryAfterMs : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeoutError(`no answer from LINE within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

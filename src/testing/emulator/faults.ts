@@ -1,0 +1,71 @@
+/**
+ * Faults the emulator injects, seeded so a run repeats: LINE's 5xx and 429 (with `Retry-After`),
+ * slow answers, and dropped connections, before or after the request took effect. "After" is the
+ * case a sender must survive: LINE sent the message, and the answer never arrived.
+ */
+
+/**
+ * What faults apply to: the send endpoints, or `webhook`, LINE's own delivery to the bot, where a
+ * `drop` means LINE did not see the bot's answer in time (it redelivers when redelivery is on).
+ */
+export type FaultEndpoint = "reply" | "push" | "multicast" | "webhook" | "*";
+
+/** One kind of failure, on a share of the requests to an endpoint. */
+export interface Fault {
+  endpoint: FaultEndpoint;
+  /** Share of requests, 0 to 1. */
+  rate: number;
+  /** Answer with this status (5xx, 429...); omit for a dropped connection or latency only. */
+  status?: number;
+  /** Drop the connection without an answer. */
+  drop?: boolean;
+  /** Let the request take effect first (messages delivered), then fail the answer. Default false. */
+  afterEffect?: boolean;
+  /** `Retry-After` seconds on a 429 or 503. */
+  retryAfterSeconds?: number;
+  /** Delay before answering, in ms. */
+  latencyMs?: number;
+}
+
+/** A seeded die: mulberry32, small and good enough for test scenarios. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Picks the fault, if any, for one request: one roll per request, faults in the order given. */
+export function pickFault(faults: readonly Fault[], endpoint: FaultEndpoint, roll: number): Fault | undefined {
+  let threshold = 0;
+  for (const fault of faults) {
+    // "*" means the send endpoints: LINE's webhook delivery fails only when asked for by name.
+    if (fault.endpoint !== endpoint && (fault.endpoint !== "*" || endpoint === "webhook")) continue;
+    threshold += fault.rate;
+    if (roll < threshold) return fault;
+  }
+  return undefined;
+}
+
+/** Refuses fault specs that cannot mean anything, naming the field. */
+export function checkFaults(faults: readonly Fault[]): void {
+  faults.forEach((fault, i) => {
+    const where = `faults[${i}]`;
+    if (!["reply", "push", "multicast", "webhook", "*"].includes(fault.endpoint)) {
+      throw new TypeError(
+        `${where}.endpoint must be reply, push, multicast, webhook or *, not ${JSON.stringify(fault.endpoint)}`,
+      );
+    }
+    if (!(fault.rate >= 0 && fault.rate <= 1)) throw new TypeError(`${where}.rate must be between 0 and 1`);
+    if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+      throw new TypeError(`${where}.status must be an HTTP error status (400-599)`);
+    }
+    if (fault.status === undefined && !fault.drop && fault.latencyMs === undefined) {
+      throw new TypeError(`${where} needs status, drop or latencyMs`);
+    }
+  });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { DemoReport } from "../../src/demo/run-demo.js";
+import { runCli } from "../helpers/cli.js";
+
+describe("line-responder demo", () => {
+  it("replays the seed incident's day: the baseline loses rewards, line-responder rewards all 200 users once", async () => {
+    const { code, stdout } = await runCli(["demo", "--json"]);
+    const report = JSON.parse(stdout) as DemoReport;
+    expect(code).toBe(0);
+    expect(report.lineResponder).toMatchObject({
+      sent: 200,
+      rewardedOnce: 200,
+      rewardedTwiceOrMore: 0,
+      neverRewarded: 0,
+    });
+    expect(report.baseline.sent).toBe(200);
+    expect(report.baseline.neverRewarded).toBeGreaterThan(100);
+    const texts = report.timeline.map((entry) => `${entry.run}: ${entry.text}`);
+    expect(texts).toContainEqual(expect.stringMatching(/^baseline: operator switches Bot -> Chat -> Bot/));
+    expect(texts).toContainEqual(
+      expect.stringMatching(
+        /^line-responder: operator asks to switch Bot -> Chat: refused \(CAMPAIGN_WOULD_GO_SILENT\)/,
+      ),
+    );
+  }, 60_000);
+
+  it("the same seed gives the same baseline numbers", async () => {
+    const runs = await Promise.all([
+      runCli(["demo", "--json", "--users", "40"]),
+      runCli(["demo", "--json", "--users", "40"]),
+    ]);
+    const [a, b] = runs.map((r) => JSON.parse(r.stdout) as DemoReport);
+    expect(a?.baseline.neverRewarded).toBe(b?.baseline.neverRewarded);
+    expect(a?.lineResponder.rewardedOnce).toBe(40);
+  }, 60_000);
+
+  it("prints the timeline and the table for people", async () => {
+    const { code, stdout } = await runCli(["demo", "--users", "30", "--seed", "7"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/users who sent the keyword\s+30\s+30/);
+    expect(stdout).toMatch(/line-responder rewarded all 30 users exactly once\./);
+  }, 60_000);
+
+  it("refuses a bad --seed in one line, exit 2", async () => {
+    const { code, stderr } = await runCli(["demo", "--seed", "soon"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'line-responder: --seed must be a whole number above 0, not "soon" (see line-responder --help)\n',
+    );
+  });
+});
+
+describe("line-responder emulator", () => {
+  it("serves the Messaging API until stopped, printing each request", async () => {
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let ready: (url: string) => void = () => {};
+    const url = new Promise<string>((resolve) => {
+      ready = resolve;
+    });
+    const running = runCli(
+      ["emulator", "--port", "0", "--profile", "legacy"],
+      {},
+      {
+        untilStopped: () => stopped,
+        onStdout: (text) => {
+          const found = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+          if (found) ready(found[1] as string);
+        },
+      },
+    );
+    const base = await url;
+    const res = await fetch(`${base}/v2/bot/info`, {
+      headers: { authorization: "Bearer emulator-channel-access-token" },
+    });
+    expect(await res.json()).toMatchObject({ chatMode: "bot" });
+    const said = await fetch(`${base}/emulator/users/U1/messages`, { method: "POST", body: '{"text":"hi"}' });
+    expect(await said.json()).toMatchObject({ webhook: "off", deliveries: 0 });
+    stop();
+    const { code, stdout } = await running;
+    expect(code).toBe(0);
+    expect(stdout).toContain("channel secret:       emulator-channel-secret");
+    expect(stdout).toMatch(/GET \/v2\/bot\/info -> 200/);
+    expect(stdout).toContain(`a user says:          curl -X POST ${base}/emulator/users/U1/messages`);
+  });
+
+  it("a port that cannot be used is one line, exit 2", async () => {
+    const { code, stderr } = await runCli(["emulator", "--port", "70000"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'line-responder: --port must be a port number (0-65535), not "70000" (see line-responder --help)\n',
+    );
+  });
+});
