@@ -22,6 +22,15 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     treeshake: true,
+    // Shared chunks for CJS too (tsup splits only ESM by default): without it every CJS entry
+    // carries its own copy of shared classes, so `StoreConnectionError` from `line-responder/redis`
+    // is not `instanceof` the one from `line-responder` (test/package/check.mjs checks this).
+    splitting: true,
+    // Keep `node:http` as written (tsup 8 strips the prefix by default): Deno needs the prefix,
+    // and bundlers for Workers or browsers treat a bare `http` as an npm package. With the
+    // neutral platform, node's modules must then be named external here.
+    removeNodeProtocol: false,
+    external: [/^node:/],
   },
   {
     // The CLI: ESM only, run by node through the package's `bin`.
@@ -31,5 +40,6 @@ export default defineConfig([
     platform: "node",
     sourcemap: true,
     clean: false,
+    removeNodeProtocol: false,
   },
 ]);

@@ -1,0 +1,53 @@
+// Size budgets for `npm run size` (size-limit with its esbuild and file plugins): every export of
+// an entry of the built package (`import *`), bundled and minified by esbuild, then gzipped.
+// Dependencies (zod, yaml, re2js), optional peers and node: modules are left out, so a number is
+// this package's own code; one more line counts the core with its dependencies, as a Worker
+// bundles it. Budgets are about 15% above the sizes of 2026-11-25 (docs/performance.md); raise one
+// on purpose, in the commit that makes the code bigger.
+
+const budgets = {
+  "line-responder": "23.8 kB",
+  "line-responder with zod, yaml, re2js": "219 kB",
+  "line-responder/express": "880 B",
+  "line-responder/fastify": "440 B",
+  "line-responder/node": "590 B",
+  "line-responder/lambda": "640 B",
+  "line-responder/fetch": "190 B",
+  "line-responder/redis": "2.07 kB",
+  "line-responder/postgres": "2.94 kB",
+  "line-responder/testing": "18.8 kB",
+};
+
+const files = {
+  "line-responder": "index.js",
+  "line-responder/express": "adapters/express.js",
+  "line-responder/fastify": "adapters/fastify.js",
+  "line-responder/node": "adapters/node.js",
+  "line-responder/lambda": "adapters/lambda.js",
+  "line-responder/fetch": "adapters/fetch.js",
+  "line-responder/redis": "stores/redis.js",
+  "line-responder/postgres": "stores/postgres.js",
+  "line-responder/testing": "testing/index.js",
+};
+
+// The ESM build imports one shared chunk bare; with "sideEffects": false esbuild drops that import
+// (rightly: the chunks that use it import it themselves) and would warn on every check.
+const quiet = (config) => ({ ...config, logOverride: { "ignored-bare-import": "silent" } });
+
+const check = (name, file, ignore) => ({
+  name,
+  path: `../../dist/${file}`,
+  import: "*",
+  gzip: true,
+  ignore,
+  limit: budgets[name],
+  modifyEsbuildConfig: quiet,
+});
+
+const own = ["zod", "yaml", "re2js", "node:*"];
+const [core, ...subpaths] = Object.entries(files);
+export default [
+  check(core[0], core[1], own),
+  check("line-responder with zod, yaml, re2js", core[1], ["node:*"]),
+  ...subpaths.map(([name, file]) => check(name, file, own)),
+];
