@@ -214,6 +214,26 @@ describe("the emulator, through the real SDK client", () => {
     expect(await run()).toEqual(first);
   });
 
+  it("a request's fault depends on the request, not on when it arrived among concurrent ones", async () => {
+    const keys = Array.from({ length: 24 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    const failedKeys = async (order: readonly string[]) => {
+      const { client } = await start({ seed: 11, faults: [{ endpoint: "push", rate: 0.5, status: 500 }] });
+      const failed = await Promise.all(
+        order.map((key) =>
+          client.pushMessage({ to: userId("i"), messages: [text("x")] }, key).then(
+            () => undefined,
+            () => key,
+          ),
+        ),
+      );
+      return failed.filter((key) => key !== undefined).sort();
+    };
+    const forward = await failedKeys(keys);
+    expect(forward.length).toBeGreaterThan(0);
+    expect(forward.length).toBeLessThan(keys.length);
+    expect(await failedKeys([...keys].reverse())).toEqual(forward);
+  });
+
   it("a 429 fault carries Retry-After; an after-effect fault delivers and then fails the answer", async () => {
     const { emulator, client } = await start({
       faults: [{ endpoint: "push", rate: 1, status: 500, afterEffect: true }],

@@ -20,7 +20,7 @@ import type { RuleSet } from "../../rules/schema.js";
 import { formatPath } from "../../validation/path.js";
 import { signBody } from "../../webhook/signature.js";
 import { userId as makeUserId, textMessageEvent, ulid, webhookBody } from "../events.js";
-import { checkFaults, type Fault, type FaultEndpoint, pickFault, seededRandom } from "./faults.js";
+import { checkFaults, type Fault, type FaultEndpoint, pickFault, requestRoll } from "./faults.js";
 import {
   CouponCreateRequestSchema,
   checkRequest,
@@ -56,7 +56,10 @@ export interface EmulatorOptions<P extends Profile = "current"> {
   quota?: number;
   /** Faults to inject into sends. */
   faults?: readonly Fault[];
-  /** Seed of the fault dice and ids; default 1. */
+  /**
+   * Seed of the fault dice; default 1. A request's fate depends on the seed and the request (its
+   * reply token, retry key or body, the webhook event), not on arrival order, so concurrent runs repeat.
+   */
   seed?: number;
   /** The clock of token expiry, retry-key memory and events; default `Date.now`. */
   now?: () => number;
@@ -174,7 +177,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
   const profile = (options.profile ?? "current") as P;
   const machine = createModeMachine({ profile });
   const now = options.now ?? Date.now;
-  const dice = seededRandom(options.seed ?? 1);
+  const seed = options.seed ?? 1;
   const native = options.nativeRules ? nativeMatcher(options.nativeRules) : undefined;
   let settings = { ...(options.settings ?? DEFAULT_SETTINGS[profile]) } as StateOf<P>;
   let messageId = 600_000_000_000_000_000n;
@@ -191,8 +194,15 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
   let consumption = 0;
   const sockets = new Set<Socket>();
   const queued = new Map<FaultEndpoint, Fault[]>();
-  const nextFault = (endpoint: FaultEndpoint): Fault | undefined =>
-    queued.get(endpoint)?.shift() ?? pickFault(emulator.faults, endpoint, dice());
+  const seen = new Map<string, number>();
+  const nextFault = (endpoint: FaultEndpoint, identity: string): Fault | undefined => {
+    const queuedFault = queued.get(endpoint)?.shift();
+    if (queuedFault) return queuedFault;
+    const key = `${endpoint} ${identity}`;
+    const times = seen.get(key) ?? 0;
+    seen.set(key, times + 1);
+    return pickFault(emulator.faults, endpoint, requestRoll(seed, key, times));
+  };
 
   const deliver = (to: string, via: InboxEntry["via"], messages: object[]) => {
     const sentMessages = messages.map(() => {
@@ -525,7 +535,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       if (route.method !== method) continue;
       const match = route.pattern.exec(pathname);
       if (!match) continue;
-      const fault = route.endpoint ? nextFault(route.endpoint) : undefined;
+      const fault = route.endpoint ? nextFault(route.endpoint, retryKey ?? raw) : undefined;
       const wait = () => new Promise((resolve) => setTimeout(resolve, fault?.latencyMs ?? 0));
       const failNow = () => {
         if (fault?.drop) {
@@ -617,7 +627,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
         tokens.set(token, { userId, expires, eventAt: at, used: earlier?.used ?? false });
         const answered = await postWebhook([{ ...event, deliveryContext: { isRedelivery: i > 0 } }]);
         // A dropped answer: the bot answered, but LINE did not see it in time (as after 2 s).
-        const status = nextFault("webhook")?.drop ? "error" : answered;
+        const status = nextFault("webhook", event.webhookEventId)?.drop ? "error" : answered;
         result.deliveries++;
         result.statuses.push(status);
         if (typeof status === "number" && status >= 200 && status < 300) {

@@ -39,6 +39,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * The die of one request, from the seed and what the request is (its reply token, retry key or
+ * webhook event, and how many times that was seen before), never from arrival order: bots that
+ * send concurrently meet the same faults on every run with the same seed.
+ */
+export function requestRoll(seed: number, identity: string, seen: number): number {
+  // FNV-1a over the identity, mixed with the seed and the repeat count, then one mulberry32 step.
+  let hash = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < identity.length; i++) hash = Math.imul(hash ^ identity.charCodeAt(i), 0x01000193);
+  return seededRandom(Math.imul(hash ^ seen, 0x9e3779b1))();
+}
+
 /** Picks the fault, if any, for one request: one roll per request, faults in the order given. */
 export function pickFault(faults: readonly Fault[], endpoint: FaultEndpoint, roll: number): Fault | undefined {
   let threshold = 0;
