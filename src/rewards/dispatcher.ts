@@ -378,8 +378,9 @@ class UnansweredTries {
    */
   async settle(): Promise<{ accepted?: string[]; unknown: boolean }> {
     let unknown = this.lost > 0;
+    // A late answer never rejects (it is mapped above), so a rejection here is the grace period's end.
     const answers = await Promise.all(
-      this.late.map((answer) => Promise.race([answer, sleep(this.graceMs).then(() => undefined)])),
+      this.late.map((answer) => withTimeout(answer, this.graceMs).catch(() => undefined)),
     );
     for (const answer of answers) {
       if (answer === undefined) unknown = true;
