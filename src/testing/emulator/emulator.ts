@@ -18,8 +18,7 @@ import { ModeEventSchema } from "../../guards/state-schema.js";
 import { compileRules, type RuleMatcher } from "../../rules/compile.js";
 import type { RuleSet } from "../../rules/schema.js";
 import { formatPath } from "../../validation/path.js";
-import { signBody } from "../../webhook/signature.js";
-import { userId as makeUserId, textMessageEvent, ulid, webhookBody } from "../events.js";
+import { userId as makeUserId, signedWebhook, textMessageEvent, ulid } from "../events.js";
 import { checkFaults, type Fault, type FaultEndpoint, pickFault, requestRoll } from "./faults.js";
 import {
   CouponCreateRequestSchema,
@@ -182,7 +181,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
   let settings = { ...(options.settings ?? DEFAULT_SETTINGS[profile]) } as StateOf<P>;
   let messageId = 600_000_000_000_000_000n;
   let requestCounter = 0;
-  const tokens = new Map<string, { userId: string; expires: number; eventAt: number; used: boolean }>();
+  const tokens = new Map<string, { userId: string; expires: number; used: boolean }>();
   const retryKeys = new Map<string, { requestId: string; sentMessages: { id: string }[]; expires: number }>();
   const inboxes = new Map<string, InboxEntry[]>();
   const coupons = new Map<
@@ -249,7 +248,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
     retryKey: string | undefined;
     params: string[];
     query: URLSearchParams;
-  }) => Answer;
+  }) => Answer | Promise<Answer>;
   const routes: { method: string; pattern: RegExp; endpoint?: FaultEndpoint; handle: Route }[] = [
     {
       method: "POST",
@@ -301,15 +300,15 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       method: "GET",
       pattern: /^\/v2\/bot\/info$/,
       handle: () => {
-        const chat = "mode" in settings ? settings.mode === "chat" : (settings as CurrentState).chat;
+        const { manualChat, markAsRead } = capabilitiesOf(profile, settings, now());
         return {
           status: 200,
           body: {
             userId: BOT_USER_ID,
             basicId: "@000emul",
             displayName: "Emulated account",
-            chatMode: chat ? "chat" : "bot",
-            markAsReadMode: chat ? "manual" : "auto",
+            chatMode: manualChat ? "chat" : "bot",
+            markAsReadMode: markAsRead,
           },
         };
       },
@@ -330,6 +329,28 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
         if (!checked.ok) return { status: 400, body: checked.error };
         emulator.webhookUrl = checked.value.endpoint;
         return { status: 200, body: {} };
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/v2\/bot\/channel\/webhook\/test$/,
+      handle: async ({ body }) => {
+        const checked = checkRequest(TestWebhookEndpointRequestSchema, body ?? {});
+        if (!checked.ok) return { status: 400, body: checked.error };
+        const target = checked.value?.endpoint ?? emulator.webhookUrl;
+        if (!target) return fail(400, "The webhook endpoint is not set");
+        const status = await postWebhook(target, []);
+        const success = typeof status === "number" && status >= 200 && status < 300;
+        return {
+          status: 200,
+          body: {
+            success,
+            timestamp: new Date(now()).toISOString(),
+            statusCode: typeof status === "number" ? status : 0,
+            reason: success ? "OK" : typeof status === "number" ? "ERROR_STATUS_CODE" : "COULD_NOT_CONNECT",
+            detail: typeof status === "number" ? String(status) : "connection failed",
+          },
+        };
       },
     },
     {
@@ -414,18 +435,15 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
 
   const webhookOn = () => capabilitiesOf(profile, settings, now()).webhookDelivered;
 
-  async function postWebhook(events: object[]): Promise<number | "error"> {
-    if (!emulator.webhookUrl) return "error";
-    const body = webhookBody(events, BOT_USER_ID);
+  /** `url` is read at each delivery, as LINE does: a redelivery goes where the endpoint now points. */
+  async function postWebhook(url: string | undefined, events: object[]): Promise<number | "error"> {
+    if (!url) return "error";
+    const { body, headers } = await signedWebhook(options.channelSecret, events, BOT_USER_ID);
     try {
-      const res = await fetch(emulator.webhookUrl, {
+      const res = await fetch(url, {
         method: "POST",
         body,
-        headers: {
-          "content-type": "application/json; charset=utf-8",
-          "x-line-signature": await signBody(options.channelSecret, body),
-          "user-agent": "LineBotWebhook/2.0",
-        },
+        headers: { ...headers, "user-agent": "LineBotWebhook/2.0" },
         signal: AbortSignal.timeout(options.webhookTimeoutMs ?? 2000),
       });
       await res.arrayBuffer();
@@ -510,27 +528,6 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
         return send(fail(400, "The request body is not valid JSON"));
       }
     }
-    if (method === "POST" && pathname === "/v2/bot/channel/webhook/test") {
-      const checked = checkRequest(TestWebhookEndpointRequestSchema, parsed ?? {});
-      if (!checked.ok) return send({ status: 400, body: checked.error });
-      const target = checked.value?.endpoint ?? emulator.webhookUrl;
-      if (!target) return send(fail(400, "The webhook endpoint is not set"));
-      const saved = emulator.webhookUrl;
-      emulator.webhookUrl = target;
-      const status = await postWebhook([]);
-      emulator.webhookUrl = saved;
-      const success = typeof status === "number" && status >= 200 && status < 300;
-      return send({
-        status: 200,
-        body: {
-          success,
-          timestamp: new Date(now()).toISOString(),
-          statusCode: typeof status === "number" ? status : 0,
-          reason: success ? "OK" : typeof status === "number" ? "ERROR_STATUS_CODE" : "COULD_NOT_CONNECT",
-          detail: typeof status === "number" ? String(status) : "connection failed",
-        },
-      });
-    }
     for (const route of routes) {
       if (route.method !== method) continue;
       const match = route.pattern.exec(pathname);
@@ -559,7 +556,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
         if (fault.latencyMs) await wait();
         if (failNow()) return;
       }
-      const answer = route.handle({ body: parsed, retryKey, params: match.slice(1), query });
+      const answer = await route.handle({ body: parsed, retryKey, params: match.slice(1), query });
       if (fault?.afterEffect) {
         if (fault.latencyMs) await wait();
         if (answer.status < 300 && failNow()) return;
@@ -624,8 +621,10 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
         // Each delivery's token lives a minute from that delivery, never past 20 minutes after the event.
         const expires = Math.min(now() + REPLY_TOKEN_TTL, at + TWENTY_MINUTES);
         const earlier = tokens.get(token);
-        tokens.set(token, { userId, expires, eventAt: at, used: earlier?.used ?? false });
-        const answered = await postWebhook([{ ...event, deliveryContext: { isRedelivery: i > 0 } }]);
+        tokens.set(token, { userId, expires, used: earlier?.used ?? false });
+        const answered = await postWebhook(emulator.webhookUrl, [
+          { ...event, deliveryContext: { isRedelivery: i > 0 } },
+        ]);
         // A dropped answer: the bot answered, but LINE did not see it in time (as after 2 s).
         const status = nextFault("webhook", event.webhookEventId)?.drop ? "error" : answered;
         result.deliveries++;
@@ -641,7 +640,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
     },
 
     issueReplyToken(userId, { ttlMs = REPLY_TOKEN_TTL, token = `emu${ulid(now()).toLowerCase()}` } = {}) {
-      tokens.set(token, { userId, expires: now() + ttlMs, eventAt: now(), used: false });
+      tokens.set(token, { userId, expires: now() + ttlMs, used: false });
       return token;
     },
 
