@@ -3,18 +3,7 @@
  * keywords (katakana, hiragana, kanji, ASCII words) and messages that look like LINE chat,
  * a share of them typed the way users type keywords (hiragana, full width, "！", emoji).
  */
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "../src/testing/emulator/faults.js";
 
 const KATAKANA =
   "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポャュョッー";

@@ -6,17 +6,21 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** What the demo gives `new MessagingApiClient(...)`: the token, and the emulator as the API. */
+export interface ClientConfig {
+  channelAccessToken: string;
+  baseURL?: string;
+}
+
+/** The client call the baseline makes. */
+export interface ReplyingClient {
+  replyMessage(request: { replyToken: string; messages: object[] }): Promise<unknown>;
+}
+
 /** The parts of `@line/bot-sdk` the baseline uses, loaded by the caller (an optional peer dependency). */
 export interface BotSdk {
   validateSignature(body: string, channelSecret: string, signature: string): boolean;
-  messagingApi: {
-    MessagingApiClient: new (config: {
-      channelAccessToken: string;
-      baseURL?: string;
-    }) => {
-      replyMessage(request: { replyToken: string; messages: object[] }): Promise<unknown>;
-    };
-  };
+  messagingApi: { MessagingApiClient: new (config: ClientConfig) => ReplyingClient };
 }
 
 /** Starts the baseline bot on 127.0.0.1; returns its webhook URL. */
@@ -63,6 +67,11 @@ export async function startBaselineBot(
       }
     });
   });
+  return { url: await listenLocally(server, "/"), server };
+}
+
+/** Listens on a free port of 127.0.0.1; returns the URL of `path` there. */
+export async function listenLocally(server: Server, path: string): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
 }

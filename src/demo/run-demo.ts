@@ -4,7 +4,6 @@
  */
 import type { Server } from "node:http";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createNodeHandler } from "../adapters/node.js";
 import { campaignsFromRules } from "../guards/campaigns.js";
 import { checkAccount } from "../guards/drift.js";
@@ -15,18 +14,21 @@ import type { RuleSet } from "../rules/schema.js";
 import { createMemoryStore } from "../stores/memory.js";
 import { type Emulator, startEmulator } from "../testing/emulator/emulator.js";
 import type { Fault } from "../testing/emulator/faults.js";
-import { type BotSdk, startBaselineBot } from "./baseline-bot.js";
+import {
+  type BotSdk,
+  type ClientConfig,
+  listenLocally,
+  type ReplyingClient,
+  startBaselineBot,
+} from "./baseline-bot.js";
 import { buildScenario, type Say } from "./scenario.js";
 
 /** What `@line/bot-sdk` must offer the demo: the baseline's calls, and a client line-responder sends with. */
-export interface DemoSdk {
-  validateSignature: BotSdk["validateSignature"];
+export interface DemoSdk extends BotSdk {
   messagingApi: {
-    MessagingApiClient: new (config: {
-      channelAccessToken: string;
-      baseURL?: string;
-    }) => {
-      replyMessage(request: { replyToken: string; messages: object[] }): Promise<unknown>;
+    MessagingApiClient: new (
+      config: ClientConfig,
+    ) => ReplyingClient & {
       pushMessage(request: { to: string; messages: object[] }, retryKey?: string): Promise<unknown>;
       getBotInfo(): Promise<{ chatMode?: string }>;
       getWebhookEndpoint(): Promise<{ endpoint?: string; active: boolean }>;
@@ -115,10 +117,6 @@ function tally(emulator: Emulator<"legacy">, users: readonly string[], rewardUrl
   };
 }
 
-const listen = async (server: Server) => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-};
 const close = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 /** Runs both days and returns the numbers and the timeline. */
@@ -236,7 +234,7 @@ export async function runDemo(options: {
       if (context.reward?.result === "duplicate") duplicates++;
     });
     const server = createServer(createNodeHandler(responder));
-    emulator.webhookUrl = await listen(server);
+    emulator.webhookUrl = await listenLocally(server, "/webhook");
     const campaigns = campaignsFromRules(ruleSet);
     return {
       server,
