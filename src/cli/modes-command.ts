@@ -7,7 +7,7 @@ import { diagram } from "../guards/diagram.js";
 import { checkAccount } from "../guards/drift.js";
 import type { Effect } from "../guards/effects.js";
 import { createModeMachine, type EventOf, type Repair } from "../guards/machine.js";
-import type { CurrentState, LegacyState, Profile } from "../guards/state.js";
+import { type CurrentState, describeSwitches, type LegacyState, onOff, type Profile } from "../guards/state.js";
 import { parseState } from "../guards/state-schema.js";
 import { fetchAccountClient } from "./account-client.js";
 import { type CliIO, UsageError } from "./io.js";
@@ -54,17 +54,13 @@ async function campaignsAndTime(
   };
 }
 
-const onOff = (on: boolean) => (on ? "on" : "off");
-
 function describeState(state: CurrentState | LegacyState): string {
-  if ("mode" in state) {
-    return `${state.mode === "bot" ? "Bot" : "Chat"} mode, Webhook ${onOff(state.webhook)}, 自動応答 ${onOff(state.autoResponse)}, greeting ${onOff(state.greeting)}`;
-  }
+  if ("mode" in state) return describeSwitches(state);
   const method = state.responseMethod
     ? `, method inside ${state.responseMethod.inside} / outside ${state.responseMethod.outside}`
     : "";
   const hours = state.responseHours ? ", response hours set" : "";
-  return `Chat ${onOff(state.chat)}, Webhook ${onOff(state.webhook)}, 応答メッセージ ${onOff(state.autoResponse)}, greeting ${onOff(state.greeting)}${hours}${method}`;
+  return `${describeSwitches(state)}${hours}${method}`;
 }
 
 function describeCapabilities(c: Capabilities): string {

@@ -7,7 +7,7 @@ import type { CurrentEvent } from "./events.js";
 import { exploreStates } from "./explore.js";
 import { createModeMachine, describeEvent } from "./machine.js";
 import { operatorEvents } from "./operator-events.js";
-import type { CurrentState, LegacyState, Profile } from "./state.js";
+import { type CurrentState, describeSwitches, type LegacyState, type Profile } from "./state.js";
 
 /** Options of {@link diagram}. */
 export interface DiagramOptions {
@@ -19,17 +19,6 @@ const START: { current: CurrentState; legacy: LegacyState } = {
   current: { chat: false, webhook: true, autoResponse: true, greeting: true },
   legacy: { mode: "bot", webhook: true, autoResponse: true, greeting: true },
 };
-
-const onOff = (on: boolean) => (on ? "on" : "off");
-
-function label(profile: Profile, state: CurrentState | LegacyState): string {
-  if (profile === "legacy") {
-    const s = state as LegacyState;
-    return `${s.mode === "bot" ? "Bot" : "Chat"} mode, Webhook ${onOff(s.webhook)}, 自動応答 ${onOff(s.autoResponse)}, greeting ${onOff(s.greeting)}`;
-  }
-  const s = state as CurrentState;
-  return `Chat ${onOff(s.chat)}, Webhook ${onOff(s.webhook)}, 応答メッセージ ${onOff(s.autoResponse)}, greeting ${onOff(s.greeting)}`;
-}
 
 /**
  * Draws a profile's reachable states and operator actions. For `current`, response hours and
@@ -59,7 +48,7 @@ export function diagram(profile: Profile, options: DiagramOptions = {}): string 
   if (options.format === "dot") {
     const lines = [`digraph ${profile} {`, "  rankdir=LR;", "  node [shape=box, style=rounded];"];
     states.forEach(({ state }, i) => {
-      lines.push(`  s${i} [label=${JSON.stringify(label(profile, state))}];`);
+      lines.push(`  s${i} [label=${JSON.stringify(describeSwitches(state))}];`);
     });
     for (const edge of edges)
       lines.push(`  s${edge.from} -> s${edge.to} [label=${JSON.stringify(edgeLabel(edge.from, edge.event))}];`);
@@ -68,7 +57,7 @@ export function diagram(profile: Profile, options: DiagramOptions = {}): string 
   }
   const lines = ["stateDiagram-v2", "  [*] --> s0"];
   states.forEach(({ state }, i) => {
-    lines.push(`  s${i}: ${label(profile, state)}`);
+    lines.push(`  s${i}: ${describeSwitches(state)}`);
   });
   for (const edge of edges) lines.push(`  s${edge.from} --> s${edge.to}: ${edgeLabel(edge.from, edge.event)}`);
   return `${lines.join("\n")}\n`;

@@ -3,7 +3,7 @@
  * declared state with it (OBSERVE), and reports what differs and which campaigns would go unanswered.
  * Chat, auto-response, greeting and response hours cannot be read through the API: they stay as declared.
  */
-import { formatInstant } from "../rules/time.js";
+import { formatInstant, toEpoch } from "../rules/time.js";
 import type { Campaign } from "./campaigns.js";
 import type { Effect } from "./effects.js";
 import { createModeMachine, type Repair } from "./machine.js";
@@ -65,7 +65,7 @@ export interface CheckAccountOptions<P extends Profile> {
  */
 export async function checkAccount<P extends Profile>(options: CheckAccountOptions<P>): Promise<AccountCheck<P>> {
   const { client, profile, declared, campaigns = [], timeZone = "Asia/Tokyo" } = options;
-  const at = options.at === undefined ? Date.now() : typeof options.at === "number" ? options.at : options.at.getTime();
+  const at = toEpoch(options.at);
   // One after the other: a failure then always names the same call.
   const info = await client.getBotInfo();
   const endpoint = await client.getWebhookEndpoint();
@@ -106,6 +106,7 @@ export async function checkAccount<P extends Profile>(options: CheckAccountOptio
     observed,
     state,
     findings,
-    repairs: machine.repairs(state, at),
+    // A successful OBSERVE already listed the repairs of the state it led to.
+    repairs: result.ok ? result.repairs : machine.repairs(state, at),
   };
 }

@@ -1,4 +1,5 @@
 /** What a transition did besides the change asked for, and why it was refused. */
+import { onOff } from "./state.js";
 
 /** A setting a transition changed on its own, or a difference between declared and observed settings. */
 export type Effect =
@@ -54,8 +55,6 @@ export function sideEffects<S extends object>(
     .filter((field) => before[field] !== after[field])
     .map((field) => ({ kind: "side-effect" as const, field, from: before[field], to: after[field], reason }));
 }
-
-const onOff = (on: boolean) => (on ? "on" : "off");
 
 /** The drift finding for a Webhook toggle that differs from the declared one. */
 export function webhookDrift(declared: boolean, observed: boolean): Effect {

@@ -30,21 +30,3 @@ export type LegacyEvent =
 
 /** Any event of either profile. */
 export type ModeEvent = CurrentEvent | LegacyEvent;
-
-/** Event types of each profile, for validation and exploration. */
-export const CURRENT_EVENT_TYPES = [
-  "SET_CHAT",
-  "SET_WEBHOOK",
-  "SET_AUTO_RESPONSE",
-  "SET_GREETING",
-  "SET_RESPONSE_HOURS",
-  "SET_RESPONSE_METHOD",
-  "OBSERVE",
-] as const satisfies readonly CurrentEvent["type"][];
-export const LEGACY_EVENT_TYPES = [
-  "SWITCH_MODE",
-  "SET_WEBHOOK",
-  "SET_AUTO_RESPONSE",
-  "SET_GREETING",
-  "OBSERVE",
-] as const satisfies readonly LegacyEvent["type"][];

@@ -3,7 +3,7 @@
  * refuses, shows what changes on its own, and (strict) refuses changes that would leave a
  * campaign unanswered, or (warn) lists the repairs that make every campaign answered again.
  */
-import { formatInstant } from "../rules/time.js";
+import { formatInstant, toEpoch } from "../rules/time.js";
 import { type Campaign, isAnswered, liveCampaigns, samplePoints } from "./campaigns.js";
 import { type Capabilities, capabilitiesOf } from "./capabilities.js";
 import type { Effect, Refusal, StepOutcome } from "./effects.js";
@@ -79,9 +79,6 @@ export interface ModeMachine<P extends Profile> {
 }
 
 const REPAIR_ORDER: readonly string[] = ["SWITCH_MODE", "SET_WEBHOOK", "SET_AUTO_RESPONSE", "SET_RESPONSE_METHOD"];
-
-const toEpoch = (at: Date | number | undefined) =>
-  at === undefined ? Date.now() : typeof at === "number" ? at : at.getTime();
 
 /**
  * Creates a response-mode machine.

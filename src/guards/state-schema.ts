@@ -5,10 +5,11 @@
 import { z } from "zod";
 import { isValidTimeZone } from "../rules/time.js";
 import { type DescribedIssue, describeIssues } from "../validation/describe-issues.js";
-import { allOutputsOff, type CurrentState, type LegacyState, type Profile, WEEKDAYS } from "./state.js";
+import { allOutputsOff, type CurrentState, type LegacyState, type Profile, type StateOf, WEEKDAYS } from "./state.js";
 
 const flag = z.boolean({ error: "must be true or false" });
 const method = z.enum(["manual", "manual+auto"], { error: 'must be "manual" or "manual+auto"' });
+const chatOrBot = z.enum(["bot", "chat"], { error: 'must be "bot" or "chat"' });
 const clock = z
   .string({ error: 'must be a time like "09:00"' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like "09:00" (00:00 to 24:00)');
@@ -43,7 +44,7 @@ export const CurrentStateSchema = z.strictObject({
 
 /** A legacy-profile state. */
 export const LegacyStateSchema = z.strictObject({
-  mode: z.enum(["bot", "chat"], { error: 'must be "bot" or "chat"' }),
+  mode: chatOrBot,
   webhook: flag,
   autoResponse: flag,
   greeting: flag,
@@ -59,15 +60,8 @@ export const ModeEventSchema = z.discriminatedUnion(
     z.strictObject({ type: z.literal("SET_GREETING"), on: flag }),
     z.strictObject({ type: z.literal("SET_RESPONSE_HOURS"), hours: ResponseHoursSchema.nullable() }),
     z.strictObject({ type: z.literal("SET_RESPONSE_METHOD"), inside: method.optional(), outside: method.optional() }),
-    z.strictObject({
-      type: z.literal("SWITCH_MODE"),
-      mode: z.enum(["bot", "chat"], { error: 'must be "bot" or "chat"' }),
-    }),
-    z.strictObject({
-      type: z.literal("OBSERVE"),
-      chatMode: z.enum(["bot", "chat"], { error: 'must be "bot" or "chat"' }),
-      webhookActive: flag,
-    }),
+    z.strictObject({ type: z.literal("SWITCH_MODE"), mode: chatOrBot }),
+    z.strictObject({ type: z.literal("OBSERVE"), chatMode: chatOrBot, webhookActive: flag }),
   ],
   {
     error:
@@ -90,10 +84,7 @@ export class StateError extends Error {
  * Reads a state of `profile` from JSON text or an object.
  * @throws {@link StateError} naming each wrong or unknown field.
  */
-export function parseState<P extends Profile>(
-  profile: P,
-  input: unknown,
-): P extends "current" ? CurrentState : LegacyState;
+export function parseState<P extends Profile>(profile: P, input: unknown): StateOf<P>;
 export function parseState(profile: Profile, input: unknown): CurrentState | LegacyState {
   let data = input;
   if (typeof input === "string") {
@@ -103,7 +94,8 @@ export function parseState(profile: Profile, input: unknown): CurrentState | Leg
       throw new StateError(`state is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const result = (profile === "current" ? CurrentStateSchema : LegacyStateSchema).safeParse(data);
+  const schema = profile === "current" ? CurrentStateSchema : LegacyStateSchema;
+  const result = schema.safeParse(data);
   if (result.success) {
     const state = result.data as CurrentState | LegacyState;
     const impossible = impossibility(state);
@@ -114,7 +106,7 @@ export function parseState(profile: Profile, input: unknown): CurrentState | Leg
     return state;
   }
   const issues = describeIssues(result.error.issues, data, (path) =>
-    path.length === 0 ? Object.keys((profile === "current" ? CurrentStateSchema : LegacyStateSchema).shape) : [],
+    path.length === 0 ? Object.keys(schema.shape) : [],
   );
   const text = issues.map((i) => `${i.path || "(state)"}: ${i.message}`).join("; ");
   throw new StateError(`invalid ${profile} state: ${text}`, issues);

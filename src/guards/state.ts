@@ -71,3 +71,14 @@ export function responseMethodOf(state: CurrentState): { inside: ResponseMethod;
 export function allOutputsOff(state: { webhook: boolean; autoResponse: boolean; greeting: boolean }): boolean {
   return !state.webhook && !state.autoResponse && !state.greeting;
 }
+
+/** "on" or "off", as the settings screens say it. */
+export const onOff = (on: boolean): string => (on ? "on" : "off");
+
+/** The four switches of a state, in the words of LINE's screens (`Bot mode, Webhook on, 自動応答 off, greeting on`). */
+export function describeSwitches(state: CurrentState | LegacyState): string {
+  if ("mode" in state) {
+    return `${state.mode === "bot" ? "Bot" : "Chat"} mode, Webhook ${onOff(state.webhook)}, 自動応答 ${onOff(state.autoResponse)}, greeting ${onOff(state.greeting)}`;
+  }
+  return `Chat ${onOff(state.chat)}, Webhook ${onOff(state.webhook)}, 応答メッセージ ${onOff(state.autoResponse)}, greeting ${onOff(state.greeting)}`;
+}

@@ -7,7 +7,7 @@ import type { RuleSetIssue } from "./issues.js";
 import { type IndexedRule, type KeywordEntry, KeywordIndex } from "./keyword-index.js";
 import { normalizeResolved } from "./normalize.js";
 import type { RuleSet } from "./schema.js";
-import { formatInstant } from "./time.js";
+import { formatInstant, toEpoch } from "./time.js";
 
 /** Options of {@link lintRules}. */
 export interface LintOptions {
@@ -30,7 +30,7 @@ export interface LintOptions {
  * ```
  */
 export function lintRules(ruleSet: RuleSet, options: LintOptions = {}): RuleSetIssue[] {
-  const at = options.at === undefined ? Date.now() : typeof options.at === "number" ? options.at : options.at.getTime();
+  const at = toEpoch(options.at);
   const errors = checkRuleSet(ruleSet);
   const warnings: RuleSetIssue[] = [];
   const warn = (code: RuleSetIssue["code"], path: string, message: string) =>

@@ -5,6 +5,11 @@
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
+/** An `at` option as epoch milliseconds: now when it is left out. */
+export function toEpoch(at: Date | number | undefined): number {
+  return at === undefined ? Date.now() : typeof at === "number" ? at : at.getTime();
+}
+
 /** Whether `timeZone` is an IANA zone this runtime knows (`Asia/Tokyo`, `UTC`). */
 export function isValidTimeZone(timeZone: string): boolean {
   try {

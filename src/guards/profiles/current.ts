@@ -7,7 +7,7 @@
 
 import { type Effect, impossibleObservation, runHandler, type StepOutcome, webhookDrift } from "../effects.js";
 import type { CurrentEvent } from "../events.js";
-import { allOutputsOff, type CurrentState, responseMethodOf } from "../state.js";
+import { allOutputsOff, type CurrentState, onOff, responseMethodOf } from "../state.js";
 
 type Handler<T extends CurrentEvent["type"]> = (
   state: CurrentState,
@@ -45,7 +45,7 @@ export const currentTable: CurrentTable = {
         field: "chat",
         declared: state.chat,
         observed: chat,
-        message: `Chat is ${chat ? "on" : "off"} (bot info chatMode "${event.chatMode}"), not ${state.chat ? "on" : "off"} as declared`,
+        message: `Chat is ${onOff(chat)} (bot info chatMode "${event.chatMode}"), not ${onOff(state.chat)} as declared`,
       });
     }
     if (event.webhookActive !== state.webhook) effects.push(webhookDrift(state.webhook, event.webhookActive));
