@@ -1,6 +1,7 @@
 import { startEmulator } from "../testing/emulator/emulator.js";
 import { type CliIO, UsageError } from "./io.js";
 import { loadRuleFile } from "./load-rules.js";
+import { parseProfileOption } from "./options.js";
 
 const DEFAULT_SECRET = "emulator-channel-secret";
 const DEFAULT_TOKEN = "emulator-channel-access-token";
@@ -14,10 +15,7 @@ export async function emulatorCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a port number (0-65535), not ${JSON.stringify(values.port)}`);
   }
-  const profile = values.profile ?? "current";
-  if (profile !== "current" && profile !== "legacy") {
-    throw new UsageError(`--profile must be current or legacy, not ${JSON.stringify(values.profile)}`);
-  }
+  const profile = parseProfileOption(values.profile, "current");
   const quota = values.quota === undefined ? undefined : Number(values.quota);
   if (quota !== undefined && !(Number.isInteger(quota) && quota >= 0)) {
     throw new UsageError(`--quota must be a whole number, not ${JSON.stringify(values.quota)}`);

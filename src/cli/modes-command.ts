@@ -7,12 +7,12 @@ import { diagram } from "../guards/diagram.js";
 import { checkAccount } from "../guards/drift.js";
 import type { Effect } from "../guards/effects.js";
 import { createModeMachine, type EventOf, type Repair } from "../guards/machine.js";
-import { type CurrentState, describeSwitches, type LegacyState, onOff, type Profile } from "../guards/state.js";
+import { type CurrentState, describeSwitches, type LegacyState, onOff } from "../guards/state.js";
 import { parseState } from "../guards/state-schema.js";
 import { fetchAccountClient } from "./account-client.js";
 import { type CliIO, UsageError } from "./io.js";
 import { loadRuleFile } from "./load-rules.js";
-import { parseAtOption } from "./options.js";
+import { parseAtOption, parseProfileOption } from "./options.js";
 import { parseStep } from "./steps.js";
 
 export interface ModesFlags {
@@ -25,18 +25,6 @@ export interface ModesFlags {
   format?: string;
   declared?: string;
   "api-base"?: string;
-}
-
-function profileOf(value: string | undefined, fallback?: Profile): Profile {
-  if (value === undefined && fallback) return fallback;
-  if (value !== "current" && value !== "legacy") {
-    throw new UsageError(
-      value === undefined
-        ? "--profile is required (current or legacy)"
-        : `--profile must be current or legacy, not "${value}"`,
-    );
-  }
-  return value;
 }
 
 async function campaignsAndTime(
@@ -79,7 +67,7 @@ function describeEffect(effect: Effect): string {
  * nothing. Exit 1 when a step was refused, so a planned change can be checked in a script or CI.
  */
 export async function simulateCommand(steps: readonly string[], flags: ModesFlags, io: CliIO): Promise<number> {
-  const profile = profileOf(flags.profile);
+  const profile = parseProfileOption(flags.profile);
   if (flags.from === undefined) throw new UsageError("modes simulate: --from '<state json>' is required");
   let state = parseState(profile, flags.from);
   if (steps.length === 0) throw new UsageError("modes simulate: give at least one step, e.g. SWITCH_MODE:chat");
@@ -120,7 +108,7 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
 
 /** `modes diagram`: the machine drawn from its table. */
 export function diagramCommand(flags: ModesFlags, io: CliIO): number {
-  const profile = profileOf(flags.profile);
+  const profile = parseProfileOption(flags.profile);
   const format = flags.format ?? "mermaid";
   if (format !== "mermaid" && format !== "dot")
     throw new UsageError(`--format must be mermaid or dot, not "${format}"`);
@@ -133,7 +121,7 @@ export function diagramCommand(flags: ModesFlags, io: CliIO): number {
  * campaign is answered, 1 when one would not be, 3 when the account cannot be read.
  */
 export async function checkCommand(flags: ModesFlags, io: CliIO): Promise<number> {
-  const profile = profileOf(flags.profile, "current");
+  const profile = parseProfileOption(flags.profile, "current");
   if (flags.rules === undefined) throw new UsageError("modes check: --rules FILE is required");
   if (flags.declared === undefined) throw new UsageError("modes check: --declared '<state json>' is required");
   const declared = parseState(profile, flags.declared);

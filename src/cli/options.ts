@@ -1,3 +1,4 @@
+import type { Profile } from "../guards/state.js";
 import { SOURCE_TYPES, type SourceType } from "../rules/schema.js";
 import { parseInstant } from "../rules/time.js";
 import { UsageError } from "./io.js";
@@ -19,4 +20,17 @@ export function parseSourceOption(value: string | undefined): SourceType | undef
     throw new UsageError(`--source must be one of ${SOURCE_TYPES.join(", ")}, not ${JSON.stringify(value)}`);
   }
   return value as SourceType;
+}
+
+/** Reads `--profile`: current or legacy; required unless a fallback is given. */
+export function parseProfileOption(value: string | undefined, fallback?: Profile): Profile {
+  if (value === undefined && fallback) return fallback;
+  if (value !== "current" && value !== "legacy") {
+    throw new UsageError(
+      value === undefined
+        ? "--profile is required (current or legacy)"
+        : `--profile must be current or legacy, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }

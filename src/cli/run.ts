@@ -71,6 +71,9 @@ const TAKES: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   emulator: ["port", "profile", "webhook", "rules", "quota", "redelivery"],
 };
 
+// The commands that read operands (files, texts, steps); the others refuse any.
+const TAKES_OPERANDS: readonly string[] = ["lint", "explain", "modes simulate"];
+
 /**
  * Runs the CLI with `args` (without `node` and the script) and returns the exit code:
  * 0 success, 1 invalid input or a problem found (rule file errors, an unanswered campaign),
@@ -106,6 +109,9 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
       }
     }
     const operands = positionals.slice(first === "modes" ? 2 : 1);
+    if (!TAKES_OPERANDS.includes(command) && operands.length > 0) {
+      throw new UsageError(`${command} takes no arguments, got: ${operands.join(" ")}`);
+    }
     switch (command) {
       case "lint": {
         const [file, ...rest] = operands;
@@ -122,16 +128,12 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
       case "modes simulate":
         return await simulateCommand(operands, values, io);
       case "demo":
-        if (operands.length > 0) throw new UsageError(`demo takes no arguments, got: ${operands.join(" ")}`);
         return await demoCommand(values, io);
       case "emulator":
-        if (operands.length > 0) throw new UsageError(`emulator takes no arguments, got: ${operands.join(" ")}`);
         return await emulatorCommand(values, io);
       case "modes diagram":
-        if (operands.length > 0) throw new UsageError(`modes diagram takes no arguments, got: ${operands.join(" ")}`);
         return diagramCommand(values, io);
       default:
-        if (operands.length > 0) throw new UsageError(`modes check takes no arguments, got: ${operands.join(" ")}`);
         return await checkCommand(values, io);
     }
   } catch (error) {
