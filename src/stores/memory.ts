@@ -71,7 +71,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       };
       claims.set(claim.id, claim);
       byEvent.set(`${rewardId}\n${eventId}`, claim.id);
-      byUser.set(userKey, [...mine, claim]);
+      mine.push(claim);
+      byUser.set(userKey, mine);
       claimed.set(rewardId, count + 1);
       return { outcome: "new", claim: copy(claim) };
     },
@@ -88,11 +89,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const now = query.now ?? clock();
       const statuses = query.statuses ? new Set<ClaimStatus>(query.statuses) : undefined;
       const found: RewardClaim[] = [];
-      const ordered = [...claims.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      // Filter before sorting: the store holds every claim ever made, a run wants a few.
+      const ordered = [...claims.values()]
+        .filter((claim) => !statuses || statuses.has(claim.status))
+        .filter((claim) => query.createdBefore === undefined || claim.createdAt < query.createdBefore)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
       for (const claim of ordered) {
         if (found.length >= (query.limit ?? 100)) break;
-        if (statuses && !statuses.has(claim.status)) continue;
-        if (query.createdBefore !== undefined && claim.createdAt >= query.createdBefore) continue;
         if (query.leaseMs !== undefined) {
           if (claim.leaseUntil > now) continue;
           claim.leaseUntil = now + query.leaseMs;

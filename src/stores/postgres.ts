@@ -143,6 +143,11 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     }
   }
   const t = (name: string) => `"${schema}".line_responder_${name}`;
+  const countClaims = async (client: pg.PoolClient, rewardId: string) =>
+    Number(
+      (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t("claims")} WHERE reward_id = $1`, [rewardId]))
+        .rows[0]?.n,
+    );
   let calls = 0;
 
   const store: PostgresStore = {
@@ -207,23 +212,13 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
             `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND user_id = $2 ORDER BY slot DESC LIMIT 1`,
             [rewardId, userId],
           );
-          const held = mine.rows[0]?.slot ?? 0;
-          const count =
-            stock === undefined
-              ? 0
-              : Number(
-                  (
-                    await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t("claims")} WHERE reward_id = $1`, [
-                      rewardId,
-                    ])
-                  ).rows[0]?.n,
-                );
-          if (mine.rows[0] && held >= perUserCap(limit)) {
-            result = { outcome: "duplicate", claim: toClaim(mine.rows[0]) };
-          } else if (stock !== undefined && count >= stock) {
+          const latest = mine.rows[0];
+          if (latest && latest.slot >= perUserCap(limit)) {
+            result = { outcome: "duplicate", claim: toClaim(latest) };
+          } else if (stock !== undefined && (await countClaims(client, rewardId)) >= stock) {
             result = { outcome: "out-of-stock" };
           } else {
-            const slot = held + 1;
+            const slot = (latest?.slot ?? 0) + 1;
             const inserted = await client.query<ClaimRow>(
               `INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, created_at, updated_at)
                VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) RETURNING *`,
