@@ -17,6 +17,7 @@ import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
 import { createMemoryStore } from "./stores/memory.js";
 import type { Store } from "./stores/store.js";
 import { formatPath } from "./validation/path.js";
+import { answer, JSON_HEADERS } from "./webhook/answer.js";
 import { parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
 import { verifySignature } from "./webhook/signature.js";
 
@@ -119,12 +120,6 @@ export interface Responder {
   backfill(options?: BackfillOptions): Promise<BackfillReport>;
 }
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
-const answer = (status: number, message: string): HandleResult => ({
-  status,
-  headers: JSON_HEADERS,
-  body: JSON.stringify({ message }),
-});
 const encoder = new TextEncoder();
 
 /**

@@ -13,9 +13,9 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Responder } from "../responder.js";
-import { header } from "./node.js";
-import { readNodeBody } from "./node-body.js";
+import type { HandleResult, Responder } from "../responder.js";
+import { answer } from "../webhook/answer.js";
+import { header, readNodeBody } from "./node-body.js";
 
 /** What the middleware reads of Express's request (kept structural: no dependency on @types/express). */
 export type ExpressRequest = IncomingMessage & { body?: unknown; rawBody?: unknown };
@@ -34,6 +34,7 @@ const ALREADY_PARSED =
 export function lineMiddleware(responder: Responder, options: LineMiddlewareOptions = {}) {
   const max = options.maxBodyBytes ?? 1024 * 1024;
   return async (req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): Promise<void> => {
+    const send = (result: HandleResult) => res.writeHead(result.status, result.headers).end(result.body);
     try {
       let body: Uint8Array | undefined;
       if (req.body instanceof Uint8Array)
@@ -41,26 +42,23 @@ export function lineMiddleware(responder: Responder, options: LineMiddlewareOpti
       else if (req.rawBody instanceof Uint8Array)
         body = req.rawBody; // Cloud Functions, Firebase
       else if (req.body !== undefined && req.readableEnded) {
-        res
-          .writeHead(500, { "content-type": "application/json; charset=utf-8" })
-          .end(JSON.stringify({ message: ALREADY_PARSED }));
+        send(answer(500, ALREADY_PARSED));
         return;
       } else {
         body = await readNodeBody(req, max);
         if (body === undefined) {
-          res
-            .writeHead(413, { "content-type": "application/json; charset=utf-8" })
-            .end(JSON.stringify({ message: `body is larger than ${max} bytes` }));
+          send(answer(413, `body is larger than ${max} bytes`));
           return;
         }
       }
-      const result = await responder.handle({
-        body,
-        signature: header(req, "x-line-signature"),
-        method: req.method,
-        processBeforeResponse: options.processBeforeResponse,
-      });
-      res.writeHead(result.status, result.headers).end(result.body);
+      send(
+        await responder.handle({
+          body,
+          signature: header(req, "x-line-signature"),
+          method: req.method,
+          processBeforeResponse: options.processBeforeResponse,
+        }),
+      );
     } catch (error) {
       next(error);
     }

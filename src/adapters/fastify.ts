@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Responder } from "../responder.js";
+import { header } from "./node-body.js";
 
 /** Options of {@link lineResponderPlugin}. */
 export interface LineResponderPluginOptions {
@@ -36,10 +37,9 @@ export async function lineResponderPlugin(
     (_req, body, done) => done(null, body),
   );
   fastify.post(path, async (request, reply) => {
-    const signature = request.headers["x-line-signature"];
     const result = await responder.handle({
       body: (request.body as Uint8Array | undefined) ?? new Uint8Array(0),
-      signature: Array.isArray(signature) ? signature[0] : signature,
+      signature: header(request, "x-line-signature"),
       method: request.method,
       processBeforeResponse: options.processBeforeResponse,
     });

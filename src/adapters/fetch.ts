@@ -24,5 +24,5 @@ export interface WaitUntilContext {
 /** A fetch handler answering LINE webhooks with `responder`. */
 export function createFetchHandler(responder: Responder) {
   return (request: Request, env?: unknown, ctx?: WaitUntilContext): Promise<Response> =>
-    responder.fetch(request, env, ctx && typeof ctx === "object" && "waitUntil" in ctx ? ctx : undefined);
+    responder.fetch(request, env, ctx);
 }

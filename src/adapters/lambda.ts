@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 import type { Responder } from "../responder.js";
+import { answer } from "../webhook/answer.js";
 import { decodeBase64 } from "../webhook/base64.js";
 
 /** The fields read from API Gateway v1/v2 and Function URL events. */
@@ -51,11 +52,7 @@ export function createLambdaHandler(responder: Responder, options: LambdaHandler
     const body = event.isBase64Encoded ? decodeBase64(raw) : encoder.encode(raw);
     const result =
       body === undefined
-        ? {
-            status: 400,
-            headers: { "content-type": "application/json; charset=utf-8" },
-            body: JSON.stringify({ message: "isBase64Encoded is set but the body is not base64" }),
-          }
+        ? answer(400, "isBase64Encoded is set but the body is not base64")
         : await responder.handle({
             body,
             signature,

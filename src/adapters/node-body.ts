@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 
 /** Reads a Node request body up to `max` bytes; `undefined` past it (the rest is not buffered). */
 export function readNodeBody(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
@@ -20,4 +20,10 @@ export function readNodeBody(req: IncomingMessage, max: number): Promise<Uint8Ar
     req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** One header value (Node gives arrays for repeated headers). */
+export function header(req: { headers: IncomingHttpHeaders }, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -13,7 +13,10 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Responder } from "../responder.js";
-import { readNodeBody } from "./node-body.js";
+import { answer } from "../webhook/answer.js";
+import { header, readNodeBody } from "./node-body.js";
+
+export { header };
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -29,11 +32,7 @@ export function createNodeHandler(responder: Responder, options: NodeHandlerOpti
     const body = await readNodeBody(req, max);
     const result =
       body === undefined
-        ? {
-            status: 413,
-            headers: { "content-type": "application/json; charset=utf-8" },
-            body: JSON.stringify({ message: `body is larger than ${max} bytes` }),
-          }
+        ? answer(413, `body is larger than ${max} bytes`)
         : await responder.handle({
             body,
             signature: header(req, "x-line-signature"),
@@ -42,10 +41,4 @@ export function createNodeHandler(responder: Responder, options: NodeHandlerOpti
           });
     res.writeHead(result.status, result.headers).end(result.body);
   };
-}
-
-/** One header value (Node gives arrays for repeated headers). */
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,0 +1,14 @@
+/**
+ * The JSON answers the pipeline and the adapters give when they stop a request themselves
+ * (413, 401, 400...): `{ "message": "..." }`, as LINE's own API answers errors. A module of its
+ * own so that an adapter can use it without bundling the pipeline.
+ */
+import type { HandleResult } from "../responder.js";
+
+/** The content type of every answer. */
+export const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json; charset=utf-8" };
+
+/** `{ "message": message }` with `status`. */
+export function answer(status: number, message: string): HandleResult {
+  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify({ message }) };
+}
