@@ -16,9 +16,8 @@ import { compileRules, type RuleMatch, type RuleMatcher } from "./rules/compile.
 import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
 import { createMemoryStore } from "./stores/memory.js";
 import type { Store } from "./stores/store.js";
-import { formatPath } from "./validation/path.js";
 import { answer, JSON_HEADERS } from "./webhook/answer.js";
-import { parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
+import { firstIssue, parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
 import { verifySignature } from "./webhook/signature.js";
 
 /** What a handler gets besides the event. */
@@ -230,13 +229,12 @@ export function createResponder(options: ResponderOptions): Responder {
           const parsed = WebhookEventSchema.safeParse(raw);
           if (parsed.success) return processEvent(parsed.data, receivedAt);
           const event = (raw ?? {}) as Partial<WebhookEvent>;
-          const issue = parsed.error.issues[0];
           return {
             webhookEventId: String(event.webhookEventId ?? ""),
             type: String(event.type ?? ""),
             status: "failed" as const,
             sent: null,
-            error: `not a LINE webhook event: ${formatPath(issue?.path ?? []) || "event"}: ${issue?.message}`,
+            error: `not a LINE webhook event: ${firstIssue(parsed.error, "event")}`,
           };
         }),
       );

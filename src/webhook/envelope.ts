@@ -66,11 +66,13 @@ export function parseEnvelope(
   }
   const result = WebhookEnvelopeSchema.safeParse(data);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    return {
-      ok: false,
-      reason: `not a LINE webhook body: ${formatPath(issue?.path ?? []) || "body"}: ${issue?.message}`,
-    };
+    return { ok: false, reason: `not a LINE webhook body: ${firstIssue(result.error, "body")}` };
   }
   return { ok: true, envelope: result.data };
+}
+
+/** @internal The first problem zod found, where and what (`events[0].type: ...`); `whole` names the top value. */
+export function firstIssue(error: z.ZodError, whole: string): string {
+  const issue = error.issues[0];
+  return `${formatPath(issue?.path ?? []) || whole}: ${issue?.message}`;
 }
