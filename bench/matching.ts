@@ -14,6 +14,7 @@ import { cpus } from "node:os";
 import AhoCorasickPeer from "modern-ahocorasick";
 import { compileRules, parseRuleSet, type RuleMatcher } from "../src/index.js";
 import { makeCorpus } from "./corpus.js";
+import { median } from "./median.js";
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 5;
@@ -27,11 +28,6 @@ interface Contender {
   name: string;
   buildMs: number;
   match: MatchFn;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 function timeIt<T>(fn: () => T, repeat: number): { value: T; ms: number } {

@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cpus } from "node:os";
 import autocannon from "autocannon";
+import { median } from "./median.js";
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 2 : 5;
@@ -51,11 +52,6 @@ async function start(mode: string): Promise<{ child: ChildProcess; port: number 
     child.on("exit", (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
   return { child, port };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const results = new Map<string, { rps: number[]; p99: number[]; errors: number }>(
