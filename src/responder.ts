@@ -7,15 +7,19 @@ import type { MessagingClient } from "./rewards/client.js";
 import {
   type BackfillOptions,
   type BackfillReport,
+  type ClaimOf,
   createRewardDispatcher,
   type DeliveryOptions,
   type RewardHooks,
   type RewardResult,
 } from "./rewards/dispatcher.js";
 import { compileRules, type RuleMatch, type RuleMatcher } from "./rules/compile.js";
+import { parseRuleSet } from "./rules/parse.js";
 import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
+import { isValidated } from "./rules/validated.js";
 import { createMemoryStore } from "./stores/memory.js";
-import type { Store } from "./stores/store.js";
+import type { ClaimRewardResult, Store } from "./stores/store.js";
+import { checkResponderOptions } from "./validation/responder-options.js";
 import { answer, JSON_HEADERS } from "./webhook/answer.js";
 import { firstIssue, parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
 import { verifySignature } from "./webhook/signature.js";
@@ -35,8 +39,12 @@ export type EventHandler = (event: WebhookEvent, context: EventContext) => void 
 export interface EventOutcome {
   webhookEventId: string;
   type: string;
-  /** `duplicate`: taken before (a redelivery); `failed`: a handler or the reply threw (the event can be redelivered). */
-  status: "processed" | "duplicate" | "failed";
+  /**
+   * `duplicate`: done before (a redelivery); `busy`: another delivery of it is being processed
+   * right now; `failed`: the store could not record it, or a handler or the reply threw (the event
+   * was given back, so a redelivery works on it again and resumes its reward).
+   */
+  status: "processed" | "duplicate" | "busy" | "failed";
   /** The rule that matched the event's text, if any. */
   ruleId?: string;
   keyword?: string;
@@ -75,6 +83,12 @@ export interface ResponderOptions extends RewardHooks {
   store?: Store;
   /** How long an event id is remembered; default 24 hours. */
   dedupeTtlMs?: number;
+  /**
+   * How long a delivery holds an event while working on it; default 2 minutes. A delivery that
+   * dies or loses its store holds it that long: then a redelivery (or backfill, for the reward)
+   * takes over. Until then, another delivery of the event is answered 500, and LINE tries again later.
+   */
+  processingLeaseMs?: number;
   /** Process events before answering (FaaS, where work after the response may be frozen); default false. */
   processBeforeResponse?: boolean;
   /** Largest body accepted, in bytes; default 1 MB (LINE's own bodies are far smaller). */
@@ -87,6 +101,8 @@ export interface ResponderOptions extends RewardHooks {
 
 /** The webhook pipeline. */
 export interface Responder {
+  /** The largest body accepted, in bytes (`maxBodyBytes`): adapters read no more than this. */
+  readonly maxBodyBytes: number;
   /** Registers a handler for an event type (`message`, `follow`, `postback`...), or `*` for all. */
   on(type: string, handler: EventHandler): Responder;
   /**
@@ -144,16 +160,17 @@ export function createResponder(options: ResponderOptions): Responder {
       "createResponder needs channelSecret (or channelSecrets): the channel secret from the LINE Developers Console",
     );
   }
-  const matcher =
-    options.rules === undefined ? undefined : "match" in options.rules ? options.rules : compileRules(options.rules);
+  checkResponderOptions(options);
+  const matcher = matcherOf(options.rules);
   const store = options.store ?? createMemoryStore();
   const ttl = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
+  const processingLeaseMs = options.processingLeaseMs ?? 2 * 60 * 1000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError =
     options.onError ?? ((error: unknown) => console.error("line-responder: error while processing an event:", error));
   const handlers = new Map<string, EventHandler[]>();
   const pending = new Set<Promise<unknown>>();
-  checkDelivery(options.delivery ?? {});
+
   const dispatcher = createRewardDispatcher({
     store,
     client: options.client,
@@ -163,28 +180,74 @@ export function createResponder(options: ResponderOptions): Responder {
     onError: (error) => onError(error),
   });
 
-  async function processEvent(event: WebhookEvent, receivedAt: number): Promise<EventOutcome> {
-    const base = { webhookEventId: event.webhookEventId, type: event.type, sent: null };
-    if (!(await store.claimEvent(event.webhookEventId, ttl))) return { ...base, status: "duplicate" };
-    let outcome: EventOutcome = { ...base, status: "processed" };
+  function matchOf(event: WebhookEvent): RuleMatch | null {
+    const text = event.type === "message" && event.message?.type === "text" ? event.message.text : undefined;
+    const source = event.source?.type ?? "user";
+    if (!matcher || text === undefined || !(SOURCE_TYPES as readonly string[]).includes(source)) return null;
+    const match = matcher.match(text, { at: event.timestamp, source: source as SourceType });
+    if (match) {
+      try {
+        options.onMatch?.(match, event);
+      } catch (error) {
+        // An observer: its bug is reported, and the user still gets the answer.
+        onError(error, event);
+      }
+    }
+    return match;
+  }
+
+  /**
+   * Records the event before anything is answered or sent: the event id and, for a reward rule,
+   * the claim, in one atomic store step. An event that could not be recorded is `failed` (the
+   * answer is then a 500, and LINE redelivers it); one that was is worked on by {@link work}.
+   */
+  async function begin(event: WebhookEvent): Promise<EventOutcome | Begun> {
+    const outcome: EventOutcome = {
+      webhookEventId: event.webhookEventId,
+      type: event.type,
+      status: "processed",
+      sent: null,
+    };
+    let match: RuleMatch | null;
+    let reward: ClaimOf | undefined;
     try {
-      const text = event.type === "message" && event.message?.type === "text" ? event.message.text : undefined;
-      const source = event.source?.type;
-      const match =
-        matcher && text !== undefined && (SOURCE_TYPES as readonly string[]).includes(source ?? "user")
-          ? matcher.match(text, { at: event.timestamp, source: (source ?? "user") as SourceType })
-          : null;
+      match = matchOf(event);
+      if (match) Object.assign(outcome, { ruleId: match.ruleId, keyword: match.keyword });
+      reward = match?.rule.reward === undefined ? undefined : dispatcher.claimOf(event, match.rule.reward);
+    } catch (error) {
+      onError(error, event);
+      return { ...outcome, status: "failed", error: errorMessage(error) };
+    }
+    try {
+      const taken = await store.beginEvent({
+        eventId: event.webhookEventId,
+        leaseMs: processingLeaseMs,
+        ...(reward && "claim" in reward ? { reward: reward.claim } : {}),
+      });
+      if (taken.event !== "new") return { ...outcome, status: taken.event };
+      return {
+        event,
+        match,
+        outcome,
+        claimed: taken.reward,
+        noClaim: reward && "result" in reward ? reward.result : undefined,
+      };
+    } catch (error) {
+      onError(error, event);
+      return { ...outcome, status: "failed", error: `the store could not record the event: ${errorMessage(error)}` };
+    }
+  }
+
+  /** Answers, sends and runs the handlers of a recorded event; marks it done, or gives it back when it failed. */
+  async function work(begun: Begun, receivedAt: number): Promise<EventOutcome> {
+    const { event, match, outcome } = begun;
+    try {
       if (match) {
-        outcome = { ...outcome, ruleId: match.ruleId, keyword: match.keyword };
-        try {
-          options.onMatch?.(match, event);
-        } catch (error) {
-          // An observer: its bug is reported, and the user still gets the answer.
-          onError(error, event);
-        }
         const { reply, reward } = match.rule;
         if (reward !== undefined) {
-          outcome.reward = await dispatcher.dispatch(event, reward, receivedAt);
+          outcome.reward = begun.claimed
+            ? await dispatcher.deliver(event, reward, begun.claimed, receivedAt)
+            : (begun.noClaim as RewardResult);
           outcome.sent = outcome.reward.via ?? null;
         } else if (reply !== undefined) {
           const skipped =
@@ -206,16 +269,61 @@ export function createResponder(options: ResponderOptions): Responder {
       for (const handler of [...(handlers.get(event.type) ?? []), ...(handlers.get("*") ?? [])]) {
         await handler(event, context);
       }
-      return outcome;
     } catch (error) {
-      // Give the id back: if LINE redelivers (after a 500 in processBeforeResponse mode), try again.
-      await store.releaseEvent(event.webhookEventId);
       onError(error, event);
-      return { ...outcome, status: "failed", error: error instanceof Error ? error.message : String(error) };
+      // Give the id back, so a redelivery (after the 500 of processBeforeResponse) works on it again
+      // and resumes the reward's claim. If even that fails, the lease runs out and does the same.
+      await store.releaseEvent(event.webhookEventId).catch((releaseError: unknown) => onError(releaseError, event));
+      return { ...outcome, status: "failed", error: errorMessage(error) };
     }
+    // The work is recorded where it matters (the claim); if marking the event done fails, its lease
+    // runs out and a redelivery finds the claim settled.
+    await store.finishEvent(event.webhookEventId, ttl).catch((finishError: unknown) => onError(finishError, event));
+    return outcome;
+  }
+
+  async function processEvent(event: WebhookEvent, receivedAt: number): Promise<EventOutcome> {
+    const begun = await begin(event);
+    return "outcome" in begun ? work(begun, receivedAt) : begun;
+  }
+
+  async function handleRequest(request: Parameters<Responder["handle"]>[0]): Promise<HandleResult> {
+    const receivedAt = Date.now();
+    if (request.method !== undefined && request.method.toUpperCase() !== "POST") {
+      return { ...answer(405, "LINE webhooks are POST requests"), headers: { ...JSON_HEADERS, allow: "POST" } };
+    }
+    const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
+    if (body.byteLength > maxBodyBytes) return answer(413, `body is larger than ${maxBodyBytes} bytes`);
+    if (!request.signature) return answer(401, "missing x-line-signature header");
+    if (!(await verifySignature(body, request.signature, secrets))) {
+      return answer(401, "x-line-signature does not match the body and the channel secret");
+    }
+    const parsed = parseEnvelope(body);
+    if (!parsed.ok) return answer(400, parsed.reason);
+    const events = parsed.envelope.events;
+    if (events.length === 0) return answer(200, "ok");
+
+    // Persist first, in both modes: 200 only once every event's work is recorded.
+    const begun = await Promise.all(events.map((event) => begin(event)));
+    const recorded = begun.filter((b): b is Begun => "outcome" in b);
+    if (request.processBeforeResponse ?? options.processBeforeResponse) {
+      const outcomes = await Promise.all(begun.map((b) => ("outcome" in b ? work(b, receivedAt) : b)));
+      return answerFor(outcomes);
+    }
+    if (recorded.length > 0) {
+      const tracked = Promise.all(recorded.map((b) => work(b, receivedAt))).then(
+        () => undefined,
+        (error: unknown) => onError(error),
+      );
+      pending.add(tracked);
+      void tracked.finally(() => pending.delete(tracked));
+      request.waitUntil?.(tracked);
+    }
+    return answerFor(begun.filter((b): b is EventOutcome => !("outcome" in b)));
   }
 
   const responder: Responder = {
+    maxBodyBytes,
     on(type, handler) {
       handlers.set(type, [...(handlers.get(type) ?? []), handler]);
       return responder;
@@ -224,6 +332,9 @@ export function createResponder(options: ResponderOptions): Responder {
     async handleEvents(events) {
       const receivedAt = Date.now();
       // Events from another parser (the SDK's middleware) get the same checks as ours.
+      if (!Array.isArray(events)) {
+        throw new TypeError(`handleEvents takes the webhook body's events array, not ${typeof events}`);
+      }
       return Promise.all(
         events.map((raw) => {
           const parsed = WebhookEventSchema.safeParse(raw);
@@ -241,41 +352,23 @@ export function createResponder(options: ResponderOptions): Responder {
     },
 
     async handle(request) {
-      const receivedAt = Date.now();
-      if (request.method !== undefined && request.method.toUpperCase() !== "POST") {
-        return { ...answer(405, "LINE webhooks are POST requests"), headers: { ...JSON_HEADERS, allow: "POST" } };
+      try {
+        return await handleRequest(request);
+      } catch (error) {
+        // A bug of ours or a throwing dependency: LINE gets a plain 500 (and redelivers), never a stack.
+        onError(error);
+        return answer(500, "internal error; the event was not processed");
       }
-      const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
-      if (body.byteLength > maxBodyBytes) return answer(413, `body is larger than ${maxBodyBytes} bytes`);
-      if (!request.signature) return answer(401, "missing x-line-signature header");
-      if (!(await verifySignature(body, request.signature, secrets))) {
-        return answer(401, "x-line-signature does not match the body and the channel secret");
-      }
-      const parsed = parseEnvelope(body);
-      if (!parsed.ok) return answer(400, parsed.reason);
-      const events = parsed.envelope.events;
-      if (events.length === 0) return answer(200, "ok");
-
-      const work = Promise.all(events.map((event) => processEvent(event, receivedAt)));
-      if (request.processBeforeResponse ?? options.processBeforeResponse) {
-        const outcomes = await work;
-        // A 500 makes LINE redeliver (when redelivery is on); the failed events were released.
-        return outcomes.some((o) => o.status === "failed")
-          ? answer(500, "an event could not be processed")
-          : answer(200, "ok");
-      }
-      const tracked = work.then(
-        () => undefined,
-        (error) => onError(error),
-      );
-      pending.add(tracked);
-      void tracked.finally(() => pending.delete(tracked));
-      request.waitUntil?.(tracked);
-      return answer(200, "ok");
     },
 
     async fetch(request, _env, ctx) {
-      const body = await readBody(request, maxBodyBytes);
+      let body: Uint8Array | undefined;
+      try {
+        body = await readBody(request, maxBodyBytes);
+      } catch {
+        // The client went away mid-body: nobody is left to read the answer.
+        return toResponse(answer(400, "the request body could not be read"));
+      }
       const result =
         body === undefined
           ? answer(413, `body is larger than ${maxBodyBytes} bytes`)
@@ -285,7 +378,7 @@ export function createResponder(options: ResponderOptions): Responder {
               method: request.method,
               waitUntil: ctx?.waitUntil ? (work) => ctx.waitUntil?.(work) : undefined,
             });
-      return new Response(result.body, { status: result.status, headers: result.headers });
+      return toResponse(result);
     },
 
     async drain() {
@@ -297,23 +390,43 @@ export function createResponder(options: ResponderOptions): Responder {
   return responder;
 }
 
-/** Refuses delivery options that cannot work, naming the option, at start rather than at the first reward. */
-function checkDelivery(delivery: DeliveryOptions): void {
-  const positive = (name: string, value: number | undefined, whole = false) => {
-    if (value === undefined) return;
-    if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value) || (whole && !Number.isInteger(value))) {
-      throw new TypeError(`delivery.${name} must be a ${whole ? "whole number" : "number"} above 0, not ${value}`);
-    }
-  };
-  positive("replyWindowMs", delivery.replyWindowMs);
-  positive("requestTimeoutMs", delivery.requestTimeoutMs);
-  positive("retry.maxAttempts", delivery.retry?.maxAttempts, true);
-  positive("retry.baseDelayMs", delivery.retry?.baseDelayMs);
-  positive("retry.maxDelayMs", delivery.retry?.maxDelayMs);
-  const ambiguous = delivery.ambiguousReply;
-  if (ambiguous !== undefined && ambiguous !== "push" && ambiguous !== "hold") {
-    throw new TypeError(`delivery.ambiguousReply must be "push" or "hold", not ${JSON.stringify(ambiguous)}`);
+/** An event recorded by the store and not yet worked on. */
+interface Begun {
+  event: WebhookEvent;
+  match: RuleMatch | null;
+  outcome: EventOutcome;
+  /** The claim the store made or found, when the rule gives a reward and the event names a user. */
+  claimed: ClaimRewardResult | undefined;
+  /** Why a reward rule claimed nothing (no user). */
+  noClaim: RewardResult | undefined;
+}
+
+/** 200 when every event was recorded or already done; 500 (LINE redelivers) otherwise. */
+function answerFor(outcomes: readonly EventOutcome[]): HandleResult {
+  if (outcomes.some((o) => o.status === "failed")) {
+    return answer(500, "an event could not be processed or recorded; LINE redelivers it");
   }
+  if (outcomes.some((o) => o.status === "busy")) {
+    return answer(500, "an event is being processed by another delivery; LINE redelivers it");
+  }
+  return answer(200, "ok");
+}
+
+/** A matcher from `rules`: compiled as given when `parseRuleSet` made it, parsed (and so checked) otherwise. */
+function matcherOf(rules: ResponderOptions["rules"]): RuleMatcher | undefined {
+  if (rules === undefined) return undefined;
+  if (typeof rules === "object" && rules !== null && "match" in rules && typeof rules.match === "function") {
+    return rules;
+  }
+  return compileRules(isValidated(rules) ? rules : parseRuleSet(rules));
+}
+
+function toResponse(result: HandleResult): Response {
+  return new Response(result.body, { status: result.status, headers: result.headers });
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The body's bytes, or `undefined` past `max` (stops reading there instead of buffering it all). */

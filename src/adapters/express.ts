@@ -13,16 +13,16 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HandleResult, Responder } from "../responder.js";
+import type { Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
-import { header, readNodeBody } from "./node-body.js";
+import { header, readNodeBody, writeResult } from "./node-body.js";
 
 /** What the middleware reads of Express's request (kept structural: no dependency on @types/express). */
 export type ExpressRequest = IncomingMessage & { body?: unknown; rawBody?: unknown };
 
 /** Options of {@link lineMiddleware}. */
 export interface LineMiddlewareOptions {
-  /** Largest body read, in bytes; default 1 MB. */
+  /** Largest body read, in bytes; default the responder's `maxBodyBytes`. */
   maxBodyBytes?: number;
   processBeforeResponse?: boolean;
 }
@@ -32,35 +32,35 @@ const ALREADY_PARSED =
 
 /** Express middleware answering LINE webhooks with `responder`. */
 export function lineMiddleware(responder: Responder, options: LineMiddlewareOptions = {}) {
-  const max = options.maxBodyBytes ?? 1024 * 1024;
-  return async (req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): Promise<void> => {
-    const send = (result: HandleResult) => res.writeHead(result.status, result.headers).end(result.body);
-    try {
-      let body: Uint8Array | undefined;
-      if (req.body instanceof Uint8Array)
-        body = req.body; // express.raw()
-      else if (req.rawBody instanceof Uint8Array)
-        body = req.rawBody; // Cloud Functions, Firebase
-      else if (req.body !== undefined && req.readableEnded) {
-        send(answer(500, ALREADY_PARSED));
+  const max = options.maxBodyBytes ?? responder.maxBodyBytes;
+  // `next` is never called: every request to this route is LINE's, and every answer is ours (JSON),
+  // so Express's HTML error page (with a stack) never reaches LINE.
+  return async (req: ExpressRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
+    let body: Uint8Array;
+    if (req.body instanceof Uint8Array)
+      body = req.body; // express.raw()
+    else if (req.rawBody instanceof Uint8Array)
+      body = req.rawBody; // Cloud Functions, Firebase
+    else if (req.body !== undefined && req.readableEnded) {
+      writeResult(res, answer(500, ALREADY_PARSED));
+      return;
+    } else {
+      const read = await readNodeBody(req, max);
+      if (read === "aborted") return;
+      if (read === "too-large") {
+        writeResult(res, answer(413, `body is larger than ${max} bytes`));
         return;
-      } else {
-        body = await readNodeBody(req, max);
-        if (body === undefined) {
-          send(answer(413, `body is larger than ${max} bytes`));
-          return;
-        }
       }
-      send(
-        await responder.handle({
-          body,
-          signature: header(req, "x-line-signature"),
-          method: req.method,
-          processBeforeResponse: options.processBeforeResponse,
-        }),
-      );
-    } catch (error) {
-      next(error);
+      body = read;
     }
+    writeResult(
+      res,
+      await responder.handle({
+        body,
+        signature: header(req, "x-line-signature"),
+        method: req.method,
+        processBeforeResponse: options.processBeforeResponse,
+      }),
+    );
   };
 }

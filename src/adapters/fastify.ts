@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Responder } from "../responder.js";
+import { answer } from "../webhook/answer.js";
 import { header } from "./node-body.js";
 
 /** Options of {@link lineResponderPlugin}. */
@@ -19,7 +20,7 @@ export interface LineResponderPluginOptions {
   responder: Responder;
   /** Route path; default `/webhook`. */
   path?: string;
-  /** Largest body accepted, in bytes; default 1 MB. */
+  /** Largest body accepted, in bytes; default the responder's `maxBodyBytes`. */
   maxBodyBytes?: number;
   processBeforeResponse?: boolean;
 }
@@ -30,12 +31,21 @@ export async function lineResponderPlugin(
   options: LineResponderPluginOptions,
 ): Promise<void> {
   const { responder, path = "/webhook" } = options;
+  const max = options.maxBodyBytes ?? responder.maxBodyBytes;
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    "*",
-    { parseAs: "buffer", bodyLimit: options.maxBodyBytes ?? 1024 * 1024 },
-    (_req, body, done) => done(null, body),
-  );
+  fastify.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: max }, (_req, body, done) => done(null, body));
+  // Fastify's own errors (a body over the limit, an aborted body) get the same JSON answers as ours,
+  // never its error codes or a raw message.
+  fastify.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    const result =
+      status === 413
+        ? answer(413, `body is larger than ${max} bytes`)
+        : status < 500
+          ? answer(status, "the request body could not be read")
+          : answer(500, "internal error; the event was not processed");
+    return reply.code(result.status).headers(result.headers).send(result.body);
+  });
   fastify.post(path, async (request, reply) => {
     const result = await responder.handle({
       body: (request.body as Uint8Array | undefined) ?? new Uint8Array(0),

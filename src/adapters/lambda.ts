@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import type { Responder } from "../responder.js";
+import type { HandleResult, Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
 import { decodeBase64 } from "../webhook/base64.js";
 
@@ -44,21 +44,31 @@ const encoder = new TextEncoder();
 /** A Lambda handler answering LINE webhooks with `responder`. */
 export function createLambdaHandler(responder: Responder, options: LambdaHandlerOptions = {}) {
   return async (event: LambdaHttpEvent): Promise<LambdaHttpResult> => {
-    let signature: string | undefined;
-    for (const [name, value] of Object.entries(event.headers ?? {})) {
-      if (name.toLowerCase() === "x-line-signature") signature = value;
-    }
-    const raw = event.body ?? "";
-    const body = event.isBase64Encoded ? decodeBase64(raw) : encoder.encode(raw);
-    const result =
-      body === undefined
-        ? answer(400, "isBase64Encoded is set but the body is not base64")
-        : await responder.handle({
-            body,
-            signature,
-            method: event.requestContext?.http?.method ?? event.httpMethod,
-            processBeforeResponse: options.processBeforeResponse ?? true,
-          });
+    const result = await answerEvent(responder, event, options).catch(() =>
+      // Only a malformed event gets here (the responder never throws): answer, do not crash the invocation.
+      answer(400, "not an API Gateway or Function URL event"),
+    );
     return { statusCode: result.status, headers: result.headers, body: result.body, isBase64Encoded: false };
   };
+}
+
+async function answerEvent(
+  responder: Responder,
+  event: LambdaHttpEvent,
+  options: LambdaHandlerOptions,
+): Promise<HandleResult> {
+  let signature: string | undefined;
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (name.toLowerCase() === "x-line-signature") signature = value;
+  }
+  const raw = event.body ?? "";
+  const body = event.isBase64Encoded ? decodeBase64(raw) : encoder.encode(raw);
+  return body === undefined
+    ? answer(400, "isBase64Encoded is set but the body is not base64")
+    : responder.handle({
+        body,
+        signature,
+        method: event.requestContext?.http?.method ?? event.httpMethod,
+        processBeforeResponse: options.processBeforeResponse ?? true,
+      });
 }

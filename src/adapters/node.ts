@@ -14,31 +14,33 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
-import { header, readNodeBody } from "./node-body.js";
+import { header, readNodeBody, writeResult } from "./node-body.js";
 
 export { header };
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
-  /** Largest body read, in bytes; default 1 MB. Keep it equal to the responder's `maxBodyBytes`. */
+  /** Largest body read, in bytes; default the responder's `maxBodyBytes`. */
   maxBodyBytes?: number;
   processBeforeResponse?: boolean;
 }
 
-/** A `node:http` request listener that answers LINE webhooks with `responder`. */
+/** A `node:http` request listener that answers LINE webhooks with `responder`. It never rejects. */
 export function createNodeHandler(responder: Responder, options: NodeHandlerOptions = {}) {
-  const max = options.maxBodyBytes ?? 1024 * 1024;
+  const max = options.maxBodyBytes ?? responder.maxBodyBytes;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readNodeBody(req, max);
-    const result =
-      body === undefined
+    if (body === "aborted") return; // the client hung up: nobody is left to answer
+    writeResult(
+      res,
+      body === "too-large"
         ? answer(413, `body is larger than ${max} bytes`)
         : await responder.handle({
             body,
             signature: header(req, "x-line-signature"),
             method: req.method,
             processBeforeResponse: options.processBeforeResponse,
-          });
-    res.writeHead(result.status, result.headers).end(result.body);
+          }),
+    );
   };
 }

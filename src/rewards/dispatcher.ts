@@ -7,7 +7,7 @@
  * a claim left `pending` with a send in flight is what a crash looks like, and `backfill` finishes it.
  */
 import type { Reward } from "../rules/schema.js";
-import type { ClaimPatch, ClaimStatus, RewardClaim, Store } from "../stores/store.js";
+import type { ClaimPatch, ClaimRewardResult, ClaimStatus, RewardClaim, Store } from "../stores/store.js";
 import type { WebhookEvent } from "../webhook/envelope.js";
 import { type RetryPolicy, retryDelay } from "./backoff.js";
 import { type MessagingClient, sentMessageIds } from "./client.js";
@@ -98,9 +98,15 @@ export interface BackfillReport {
 
 /** @internal What the responder needs from the dispatcher. */
 export interface RewardDispatcher {
-  dispatch(event: WebhookEvent, rewardId: string, receivedAt: number): Promise<RewardResult>;
+  /** What the store claims for `rewardId` in the step that takes the event, or why nothing is claimed. */
+  claimOf(event: WebhookEvent, rewardId: string): ClaimOf;
+  /** Sends what the store's claim decided: a new claim, or one an earlier delivery of the event left unsent. */
+  deliver(event: WebhookEvent, rewardId: string, claimed: ClaimRewardResult, receivedAt: number): Promise<RewardResult>;
   backfill(options?: BackfillOptions): Promise<BackfillReport>;
 }
+
+/** @internal */
+export type ClaimOf = { claim: NonNullable<Parameters<Store["beginEvent"]>[0]["reward"]> } | { result: RewardResult };
 
 const TWENTY_MINUTES = 20 * 60 * 1000;
 
@@ -135,10 +141,38 @@ export function createRewardDispatcher(config: {
     return updated;
   }
 
+  // Sends LINE accepted whose "sent" the store could not record: backfill on this instance records
+  // them and never sends them again. Lost with the process: that window is the ambiguous one.
+  const unrecorded = new Map<string, ClaimPatch>();
+
   async function delivered(claim: RewardClaim, via: "reply" | "push", ids: string[], reason: string | null) {
-    const sent = await write(claim, { status: "sent", sentMessageIds: ids, unconfirmed: null, reason, leaseUntil: 0 });
+    const patch: ClaimPatch = { status: "sent", sentMessageIds: ids, unconfirmed: null, reason, leaseUntil: 0 };
+    let sent: RewardClaim;
+    try {
+      sent = await withRetries(() => write(claim, patch), SENT_WRITE_DELAYS);
+    } catch (error) {
+      unrecorded.set(claim.id, patch);
+      config.onError(
+        new Error(
+          `LINE accepted reward claim ${claim.id}, but the store could not record it (${errorMessage(error)}); this instance's backfill records it and does not send it again`,
+        ),
+      );
+      sent = { ...claim, ...patch } as RewardClaim;
+    }
     notify(hooks.onDelivered, sent, via);
     return { claim: sent, via };
+  }
+
+  /** Writes the sends this instance knows LINE accepted; the ids whose write still fails. */
+  async function recordUnrecorded(): Promise<Set<string>> {
+    for (const [id, patch] of unrecorded) {
+      try {
+        if (await store.updateClaim(id, patch)) unrecorded.delete(id);
+      } catch (error) {
+        config.onError(error);
+      }
+    }
+    return new Set(unrecorded.keys());
   }
 
   async function gaveUp(claim: RewardClaim, patch: ClaimPatch, failure: SendFailure | undefined) {
@@ -157,8 +191,9 @@ export function createRewardDispatcher(config: {
     deadline: number,
   ): Promise<Finished> {
     // Tries whose answer was not heard: a 5xx or a broken connection (lost for good), or a timeout,
-    // whose answer may still arrive and settle the question.
-    const unanswered = new UnansweredTries(timeoutMs);
+    // whose answer may still arrive and settle the question. A resumed claim's earlier reply used
+    // this same token (a redelivery carries it), so LINE's "Invalid reply token" then proves it got through.
+    const unanswered = new UnansweredTries(timeoutMs, claim.unconfirmed === "reply" ? 1 : 0);
     for (let attempt = 1; ; attempt++) {
       claim = await write(claim, {
         attempts: claim.attempts + 1,
@@ -263,21 +298,30 @@ export function createRewardDispatcher(config: {
   }
 
   return {
-    async dispatch(event, rewardId, receivedAt) {
+    claimOf(event, rewardId) {
       const reward = rewards[rewardId];
       if (!reward) throw new Error(`reward "${rewardId}" is not in the rule set`);
       const userId = event.source?.userId;
-      if (!userId) return { rewardId, result: "no-user", reason: "the event names no user (source.userId)" };
-      const claimed = await store.claimReward({
-        rewardId,
-        userId,
-        eventId: event.webhookEventId,
-        limit: reward.limit,
-        ...(reward.stock === undefined ? {} : { stock: reward.stock }),
-      });
+      if (!userId)
+        return { result: { rewardId, result: "no-user", reason: "the event names no user (source.userId)" } };
+      return {
+        claim: {
+          rewardId,
+          userId,
+          limit: reward.limit,
+          ...(reward.stock === undefined ? {} : { stock: reward.stock }),
+        },
+      };
+    },
+
+    async deliver(event, rewardId, claimed, receivedAt) {
+      const reward = rewards[rewardId] as Reward;
       if (claimed.outcome === "out-of-stock") return { rewardId, result: "out-of-stock" };
       if (claimed.outcome === "duplicate") return { rewardId, result: "duplicate", claimId: claimed.claim.id };
-      notify(hooks.onClaim, claimed.claim, event);
+      const claim = claimed.claim;
+      if (claimed.outcome === "new") notify(hooks.onClaim, claim, event);
+      // A push that may have got through is finished by push: its retry key makes LINE answer 409.
+      if (claim.unconfirmed === "push") return report(rewardId, await push(claim, reward.messages));
 
       const deadline = Math.min(receivedAt + replyWindowMs, event.timestamp + TWENTY_MINUTES);
       const deferral =
@@ -290,17 +334,22 @@ export function createRewardDispatcher(config: {
               : !client
                 ? "no client configured"
                 : undefined;
-      if (deferral !== undefined || !event.replyToken || !client) {
-        const deferred = await write(claimed.claim, { status: "deferred", reason: deferral ?? null });
-        return { rewardId, result: "deferred", claimId: deferred.id, reason: deferred.reason ?? "" };
+      if (deferral === undefined && event.replyToken && client) {
+        return report(rewardId, await reply(client, claim, reward.messages, event.replyToken, deadline));
       }
-      return report(rewardId, await reply(client, claimed.claim, reward.messages, event.replyToken, deadline));
+      if (claim.unconfirmed === "reply" && ambiguousReply === "hold") {
+        const reason = `an earlier reply's outcome is unknown and the token cannot prove it; held by ambiguousReply: "hold"`;
+        return report(rewardId, await gaveUp(claim, { status: "failed", reason }, undefined));
+      }
+      const deferred = await write(claim, { status: "deferred", reason: deferral ?? null, leaseUntil: 0 });
+      return { rewardId, result: "deferred", claimId: deferred.id, reason: deferred.reason ?? "" };
     },
 
     async backfill(options = {}) {
       if (!client?.pushMessage) {
         throw new TypeError("backfill needs a client with pushMessage (give createResponder a MessagingApiClient)");
       }
+      const unrecordedIds = await recordUnrecorded();
       const claims = await store.listClaims({
         statuses: options.statuses ?? ["pending", "failed", "deferred"],
         // "At least olderThan ms old", so olderThan: 0 includes a claim made this very millisecond.
@@ -315,6 +364,8 @@ export function createRewardDispatcher(config: {
         let entry: BackfillReport["results"][number];
         if (!reward) {
           entry = { claim, outcome: "skipped", reason: `reward "${claim.rewardId}" is not in the rule set` };
+        } else if (unrecordedIds.has(claim.id)) {
+          entry = { claim, outcome: "skipped", reason: "LINE accepted it; the store has not recorded that yet" };
         } else if (quotaUsedUp) {
           entry = { claim: await write(claim, { leaseUntil: 0 }), outcome: "skipped", reason: "monthly quota used up" };
         } else if (claim.unconfirmed === "reply" && ambiguousReply === "hold") {
@@ -351,8 +402,10 @@ export function createRewardDispatcher(config: {
  */
 class UnansweredTries {
   private readonly late: Promise<{ accepted: string[] } | { failure: SendFailure }>[] = [];
-  private lost = 0;
-  constructor(private readonly graceMs: number) {}
+  constructor(
+    private readonly graceMs: number,
+    private lost = 0,
+  ) {}
 
   get count(): number {
     return this.late.length + this.lost;
@@ -389,6 +442,24 @@ class UnansweredTries {
     }
     return { unknown };
   }
+}
+
+/** Waits before each retry of a "sent" write: LINE accepted the messages, so losing that fact risks a double. */
+const SENT_WRITE_DELAYS = [50, 250, 1000];
+
+async function withRetries<T>(work: () => Promise<T>, delays: readonly number[]): Promise<T> {
+  for (const delay of delays) {
+    try {
+      return await work();
+    } catch {
+      await sleep(delay);
+    }
+  }
+  return work();
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function retryAfterOf(failure: SendFailure): number | undefined {

@@ -14,6 +14,7 @@ import {
   RuleSetSchema,
   WindowSchema,
 } from "./schema.js";
+import { markValidated } from "./validated.js";
 
 /**
  * Validates a rule file and fills in its defaults.
@@ -75,7 +76,7 @@ export function parseRuleSource(input: unknown): {
   }
   const errors = checkRuleSet(result.data);
   if (errors.length > 0) throw new RuleSetError(withLines(errors, source));
-  return { ruleSet: result.data, locate: (issues) => withLines(issues, source) };
+  return { ruleSet: markValidated(result.data), locate: (issues) => withLines(issues, source) };
 }
 
 interface SourceMap {

@@ -1,4 +1,13 @@
-import { type ClaimStatus, claimId, perUserCap, type RewardClaim, type Store } from "./store.js";
+import {
+  type ClaimRewardInput,
+  type ClaimRewardResult,
+  type ClaimStatus,
+  claimId,
+  perUserCap,
+  RESUMABLE,
+  type RewardClaim,
+  type Store,
+} from "./store.js";
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -16,65 +25,79 @@ export interface MemoryStoreOptions {
  * which is why deployments with several processes use the Redis or PostgreSQL store.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
-  const maxEvents = options.maxEvents ?? 100_000;
+  const maxEvents = checkMaxEvents(options.maxEvents);
   const clock = options.now ?? Date.now;
-  const events = new Map<string, number>();
+  const events = new EventTable(maxEvents);
   const claims = new Map<string, RewardClaim>();
   const byEvent = new Map<string, string>(); // rewardId + eventId -> claim id
   const byUser = new Map<string, RewardClaim[]>(); // rewardId + userId -> claims, in slot order
   const claimed = new Map<string, number>(); // rewardId -> claims ever made (stock)
   const copy = (claim: RewardClaim): RewardClaim => ({ ...claim, sentMessageIds: [...claim.sentMessageIds] });
 
-  return {
-    async claimEvent(eventId, ttlMs) {
-      const t = clock();
-      const expiry = events.get(eventId);
-      if (expiry !== undefined && expiry > t) return false;
-      events.delete(eventId);
-      events.set(eventId, t + ttlMs);
-      for (const [oldest, oldestExpiry] of events) {
-        if (events.size <= maxEvents && oldestExpiry > t) break;
-        events.delete(oldest);
+  function claimReward(
+    { rewardId, userId, eventId, limit, stock, now = clock() }: ClaimRewardInput,
+    leaseUntil = 0,
+  ): ClaimRewardResult {
+    const earlier = byEvent.get(`${rewardId}\n${eventId}`);
+    if (earlier !== undefined) {
+      const claim = claims.get(earlier) as RewardClaim;
+      if (leaseUntil > 0 && RESUMABLE.includes(claim.status) && claim.leaseUntil <= now) {
+        claim.leaseUntil = leaseUntil;
+        return { outcome: "resumed", claim: copy(claim) };
       }
-      return true;
+      return { outcome: "duplicate", claim: copy(claim) };
+    }
+    const userKey = `${rewardId}\n${userId}`;
+    const mine = byUser.get(userKey) ?? [];
+    const latest = mine[mine.length - 1];
+    if (latest && mine.length >= perUserCap(limit)) return { outcome: "duplicate", claim: copy(latest) };
+    const count = claimed.get(rewardId) ?? 0;
+    if (stock !== undefined && count >= stock) return { outcome: "out-of-stock" };
+    const slot = mine.length + 1;
+    const claim: RewardClaim = {
+      id: claimId(rewardId, userId, slot),
+      rewardId,
+      userId,
+      slot,
+      eventId,
+      status: "pending",
+      attempts: 0,
+      attemptEpoch: 0,
+      reason: null,
+      sentMessageIds: [],
+      unconfirmed: null,
+      leaseUntil,
+      createdAt: now,
+      updatedAt: now,
+    };
+    claims.set(claim.id, claim);
+    byEvent.set(`${rewardId}\n${eventId}`, claim.id);
+    mine.push(claim);
+    byUser.set(userKey, mine);
+    claimed.set(rewardId, count + 1);
+    return { outcome: "new", claim: copy(claim) };
+  }
+
+  return {
+    async beginEvent({ eventId, leaseMs, reward, now = clock() }) {
+      const entry = events.get(eventId, now);
+      if (entry?.state === "done") return { event: "duplicate" };
+      if (entry?.state === "processing") return { event: "busy" };
+      events.set(eventId, "processing", now + leaseMs, now);
+      if (!reward) return { event: "new" };
+      return { event: "new", reward: claimReward({ ...reward, eventId, now }, now + leaseMs) };
+    },
+
+    async finishEvent(eventId, ttlMs, now = clock()) {
+      events.set(eventId, "done", now + ttlMs, now);
     },
 
     async releaseEvent(eventId) {
       events.delete(eventId);
     },
 
-    async claimReward({ rewardId, userId, eventId, limit, stock, now = clock() }) {
-      const earlier = byEvent.get(`${rewardId}\n${eventId}`);
-      if (earlier !== undefined) return { outcome: "duplicate", claim: copy(claims.get(earlier) as RewardClaim) };
-      const userKey = `${rewardId}\n${userId}`;
-      const mine = byUser.get(userKey) ?? [];
-      const latest = mine[mine.length - 1];
-      if (latest && mine.length >= perUserCap(limit)) return { outcome: "duplicate", claim: copy(latest) };
-      const count = claimed.get(rewardId) ?? 0;
-      if (stock !== undefined && count >= stock) return { outcome: "out-of-stock" };
-      const slot = mine.length + 1;
-      const claim: RewardClaim = {
-        id: claimId(rewardId, userId, slot),
-        rewardId,
-        userId,
-        slot,
-        eventId,
-        status: "pending",
-        attempts: 0,
-        attemptEpoch: 0,
-        reason: null,
-        sentMessageIds: [],
-        unconfirmed: null,
-        leaseUntil: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
-      claims.set(claim.id, claim);
-      byEvent.set(`${rewardId}\n${eventId}`, claim.id);
-      mine.push(claim);
-      byUser.set(userKey, mine);
-      claimed.set(rewardId, count + 1);
-      return { outcome: "new", claim: copy(claim) };
+    async claimReward(input) {
+      return claimReward(input);
     },
 
     async updateClaim(id, patch, now = clock()) {
@@ -105,4 +128,60 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return found;
     },
   };
+}
+
+function checkMaxEvents(maxEvents: number | undefined): number {
+  if (maxEvents === undefined) return 100_000;
+  if (typeof maxEvents !== "number" || !Number.isInteger(maxEvents) || maxEvents < 1) {
+    throw new TypeError(`createMemoryStore: maxEvents must be a whole number of at least 1, not ${String(maxEvents)}`);
+  }
+  return maxEvents;
+}
+
+interface EventEntry {
+  state: "processing" | "done";
+  expiry: number;
+  /** Which queue slot is this entry's current one; older slots of the same id are stale. */
+  slot: number;
+}
+
+/**
+ * Event ids with their state and expiry, the oldest dropped first past `max`. A queue of
+ * insertions with lazy deletion keeps that O(1) amortized: a Map's own insertion order would do,
+ * but V8 walks over the tombstones of deleted entries when iterating from the front.
+ */
+class EventTable {
+  private readonly entries = new Map<string, EventEntry>();
+  private queue: { id: string; slot: number }[] = [];
+  private head = 0;
+  private slots = 0;
+  constructor(private readonly max: number) {}
+
+  get(id: string, now: number): EventEntry | undefined {
+    const entry = this.entries.get(id);
+    return entry && entry.expiry > now ? entry : undefined;
+  }
+
+  set(id: string, state: EventEntry["state"], expiry: number, now: number): void {
+    const slot = ++this.slots;
+    this.entries.set(id, { state, expiry, slot });
+    this.queue.push({ id, slot });
+    // Drop from the front: stale slots, expired entries, and the oldest past the size limit.
+    while (this.head < this.queue.length) {
+      const first = this.queue[this.head] as { id: string; slot: number };
+      const entry = this.entries.get(first.id);
+      const stale = entry === undefined || entry.slot !== first.slot;
+      if (!stale && this.entries.size <= this.max && entry.expiry > now) break;
+      if (!stale) this.entries.delete(first.id);
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
 }

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import pg from "pg";
-import type { ClaimPatch, ClaimRewardResult, RewardClaim, Store } from "./store.js";
+import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, RewardClaim, Store } from "./store.js";
 import { claimId, perUserCap } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
 
@@ -32,6 +32,12 @@ export interface PostgresStoreOptions {
   url?: string;
   /** Schema of the tables; default `public`. */
   schema?: string;
+  /**
+   * Errors of idle connections in the pool the store opened (a server restart, a failover,
+   * `pg_terminate_backend`): the pool drops the connection and opens a new one at the next query.
+   * Default: one line on `console.warn`. A `pool` you pass needs its own `error` listener.
+   */
+  onPoolError?: (error: Error) => void;
 }
 
 /** A PostgreSQL store, with the schema migration. */
@@ -40,9 +46,9 @@ export interface PostgresStore extends Store {
   migrate(): Promise<void>;
 }
 
-/** The schema, as in `sql/001_line_responder.sql` (a test keeps the two equal). */
+/** The schema, as in `sql/001_line_responder.sql` and the files after it, in order (a test keeps them equal). */
 export function schemaSql(schema = "public"): string {
-  return MIGRATION.replaceAll('"public"', `"${schema}"`);
+  return MIGRATIONS.join("").replaceAll('"public"', `"${schema}"`);
 }
 
 const MIGRATION = `-- line-responder store schema, version 1. Apply with migrate() or by hand (psql -f); replace
@@ -75,6 +81,13 @@ CREATE TABLE IF NOT EXISTS "public".line_responder_claims (
 CREATE INDEX IF NOT EXISTS line_responder_claims_status ON "public".line_responder_claims (status, created_at, id);
 `;
 
+const EVENT_STATE = `-- line-responder store schema, version 2: an event is 'processing' (expires_at is its lease) until
+-- its work is recorded, then 'done' (expires_at is the end of deduplication).
+ALTER TABLE "public".line_responder_events ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'done';
+`;
+
+const MIGRATIONS = [MIGRATION, EVENT_STATE];
+
 const COLUMNS: Record<keyof ClaimPatch, string> = {
   status: "status",
   attempts: "attempts",
@@ -84,6 +97,9 @@ const COLUMNS: Record<keyof ClaimPatch, string> = {
   unconfirmed: "unconfirmed",
   leaseUntil: "lease_until",
 };
+
+/** A pool or one of its clients (inside a transaction). */
+type Queryable = Pick<pg.Pool, "query">;
 
 interface ClaimRow {
   id: string;
@@ -133,6 +149,12 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
   const url = options.url;
   const pool = options.pool ?? new pg.Pool({ ...(url === undefined ? {} : { connectionString: url }), max: 16 });
   if (owned) {
+    // Without a listener, an idle connection the server drops is an uncaught error: the process dies.
+    pool.on(
+      "error",
+      options.onPoolError ??
+        ((error) => console.warn(`line-responder: a PostgreSQL connection was lost (${error.message}); reconnecting`)),
+    );
     try {
       await pool.query("SELECT 1");
     } catch (error) {
@@ -143,98 +165,145 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     }
   }
   const t = (name: string) => `"${schema}".line_responder_${name}`;
-  const countClaims = async (client: pg.PoolClient, rewardId: string) =>
+  const countClaims = async (client: Queryable, rewardId: string) =>
     Number(
       (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t("claims")} WHERE reward_id = $1`, [rewardId]))
         .rows[0]?.n,
     );
   let calls = 0;
 
+  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Takes this event's own unsent claim for a resuming delivery, unless someone holds its lease. */
+  async function resume(client: Queryable, claim: RewardClaim, now: number, leaseUntil: number) {
+    const resumed = await client.query<ClaimRow>(
+      `UPDATE ${t("claims")} SET lease_until = $2
+       WHERE id = $1 AND status IN ('pending', 'failed', 'deferred') AND lease_until <= $3 RETURNING *`,
+      [claim.id, leaseUntil, now],
+    );
+    const row = resumed.rows[0];
+    return row ? { outcome: "resumed" as const, claim: toClaim(row) } : { outcome: "duplicate" as const, claim };
+  }
+
+  /** The claim, on `client` (a transaction, when the caller needs one). `leaseUntil` > 0 resumes an unsent claim of the same event. */
+  async function claimOn(client: Queryable, input: ClaimRewardInput, leaseUntil: number): Promise<ClaimRewardResult> {
+    const { rewardId, userId, eventId, limit, stock, now = Date.now() } = input;
+    const duplicate = async (row: ClaimRow): Promise<ClaimRewardResult> => {
+      const claim = toClaim(row);
+      return leaseUntil > 0 && claim.eventId === eventId
+        ? resume(client, claim, now, leaseUntil)
+        : { outcome: "duplicate", claim };
+    };
+    if (limit === "once-per-user" && stock === undefined) {
+      // The common case needs no lock: slot 1 and the event are unique keys, so one statement
+      // either inserts the claim or finds the one that is there.
+      for (;;) {
+        const result = await client.query<ClaimRow & { outcome: "new" | "duplicate" }>(
+          `WITH inserted AS (
+             INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
+             VALUES ($1, $2, $3, 1, $4, 'pending', $6, $5, $5) ON CONFLICT DO NOTHING RETURNING *)
+           SELECT 'new' AS outcome, * FROM inserted
+           UNION ALL
+           SELECT 'duplicate' AS outcome, * FROM ${t("claims")}
+           WHERE reward_id = $2 AND (event_id = $4 OR (user_id = $3 AND slot = 1)) AND NOT EXISTS (SELECT 1 FROM inserted)`,
+          [claimId(rewardId, userId, 1), rewardId, userId, eventId, now, leaseUntil],
+        );
+        // This event's own claim decides over the user's slot 1 (another event's claim).
+        const row = result.rows.find((r) => r.outcome === "new" || r.event_id === eventId) ?? result.rows[0];
+        // No row: a concurrent insert the statement could not see yet; the next statement sees it.
+        if (row) return row.outcome === "new" ? { outcome: "new", claim: toClaim(row) } : duplicate(row);
+      }
+    }
+    // The reward's row is the lock: claims of one limited or stocked reward go one at a time.
+    await client.query(`INSERT INTO ${t("reward_locks")} (reward_id) VALUES ($1) ON CONFLICT (reward_id) DO NOTHING`, [
+      rewardId,
+    ]);
+    await client.query(`SELECT reward_id FROM ${t("reward_locks")} WHERE reward_id = $1 FOR UPDATE`, [rewardId]);
+    const earlier = await client.query<ClaimRow>(
+      `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND event_id = $2`,
+      [rewardId, eventId],
+    );
+    if (earlier.rows[0]) return duplicate(earlier.rows[0]);
+    const mine = await client.query<ClaimRow>(
+      `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND user_id = $2 ORDER BY slot DESC LIMIT 1`,
+      [rewardId, userId],
+    );
+    const latest = mine.rows[0];
+    if (latest && latest.slot >= perUserCap(limit)) return { outcome: "duplicate", claim: toClaim(latest) };
+    if (stock !== undefined && (await countClaims(client, rewardId)) >= stock) return { outcome: "out-of-stock" };
+    const slot = (latest?.slot ?? 0) + 1;
+    const inserted = await client.query<ClaimRow>(
+      `INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $7, $6, $6) RETURNING *`,
+      [claimId(rewardId, userId, slot), rewardId, userId, slot, eventId, now, leaseUntil],
+    );
+    return { outcome: "new", claim: toClaim(inserted.rows[0] as ClaimRow) };
+  }
+
+  /** Takes the event for a lease: new, or an expired entry taken over; else busy (leased) or duplicate (done). */
+  async function takeEvent(client: Queryable, eventId: string, now: number, leaseMs: number) {
+    const result = await client.query<{ outcome: "new" | "busy" | "duplicate" }>(
+      `WITH taken AS (
+         INSERT INTO ${t("events")} (event_id, expires_at, state) VALUES ($1, $2, 'processing')
+         ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'processing'
+         WHERE ${t("events")}.expires_at <= $3
+         RETURNING 'new' AS outcome)
+       SELECT outcome FROM taken
+       UNION ALL
+       SELECT CASE WHEN state = 'processing' THEN 'busy' ELSE 'duplicate' END FROM ${t("events")}
+       WHERE event_id = $1 AND NOT EXISTS (SELECT 1 FROM taken)`,
+      [eventId, now + leaseMs, now],
+    );
+    // No row: a concurrent delivery took it after this statement's snapshot; it is working on it.
+    return result.rows[0]?.outcome ?? "busy";
+  }
+
   const store: PostgresStore = {
     async migrate() {
       await pool.query(schemaSql(schema));
     },
 
-    async claimEvent(eventId, ttlMs) {
-      const now = Date.now();
+    async beginEvent({ eventId, leaseMs, reward, now = Date.now() }): Promise<BeginEventResult> {
       // Now and then, clear ids whose time has passed, so the table stays the size of the TTL window.
       if (++calls % 200 === 0) await pool.query(`DELETE FROM ${t("events")} WHERE expires_at <= $1`, [now]);
-      const result = await pool.query(
-        `INSERT INTO ${t("events")} (event_id, expires_at) VALUES ($1, $2)
-         ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE ${t("events")}.expires_at <= $3
-         RETURNING event_id`,
-        [eventId, now + ttlMs, now],
+      if (!reward) {
+        return { event: await takeEvent(pool, eventId, now, leaseMs) };
+      }
+      return inTransaction(async (client): Promise<BeginEventResult> => {
+        const event = await takeEvent(client, eventId, now, leaseMs);
+        if (event !== "new") return { event };
+        return { event, reward: await claimOn(client, { ...reward, eventId, now }, now + leaseMs) };
+      });
+    },
+
+    async finishEvent(eventId, ttlMs, now = Date.now()) {
+      await pool.query(
+        `INSERT INTO ${t("events")} (event_id, expires_at, state) VALUES ($1, $2, 'done')
+         ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'done'`,
+        [eventId, now + ttlMs],
       );
-      return result.rowCount === 1;
     },
 
     async releaseEvent(eventId) {
       await pool.query(`DELETE FROM ${t("events")} WHERE event_id = $1`, [eventId]);
     },
 
-    async claimReward({ rewardId, userId, eventId, limit, stock, now = Date.now() }): Promise<ClaimRewardResult> {
-      if (limit === "once-per-user" && stock === undefined) {
-        // The common case needs no lock: slot 1 and the event are unique keys, so one statement
-        // either inserts the claim or finds the one that is there.
-        const result = await pool.query<ClaimRow & { outcome: "new" | "duplicate" }>(
-          `WITH inserted AS (
-             INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, created_at, updated_at)
-             VALUES ($1, $2, $3, 1, $4, 'pending', $5, $5) ON CONFLICT DO NOTHING RETURNING *)
-           SELECT 'new' AS outcome, * FROM inserted
-           UNION ALL
-           SELECT 'duplicate' AS outcome, * FROM ${t("claims")}
-           WHERE reward_id = $2 AND (event_id = $4 OR (user_id = $3 AND slot = 1)) AND NOT EXISTS (SELECT 1 FROM inserted)`,
-          [claimId(rewardId, userId, 1), rewardId, userId, eventId, now],
-        );
-        const row = result.rows[0];
-        // A row the statement could not see yet (a concurrent insert): read it after it commits.
-        if (row) return { outcome: row.outcome, claim: toClaim(row) };
-        return store.claimReward({ rewardId, userId, eventId, limit, stock, now });
-      }
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        // The reward's row is the lock: claims of one limited or stocked reward go one at a time.
-        await client.query(
-          `INSERT INTO ${t("reward_locks")} (reward_id) VALUES ($1) ON CONFLICT (reward_id) DO NOTHING`,
-          [rewardId],
-        );
-        await client.query(`SELECT reward_id FROM ${t("reward_locks")} WHERE reward_id = $1 FOR UPDATE`, [rewardId]);
-        const earlier = await client.query<ClaimRow>(
-          `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND event_id = $2`,
-          [rewardId, eventId],
-        );
-        let result: ClaimRewardResult;
-        if (earlier.rows[0]) {
-          result = { outcome: "duplicate", claim: toClaim(earlier.rows[0]) };
-        } else {
-          const mine = await client.query<ClaimRow>(
-            `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND user_id = $2 ORDER BY slot DESC LIMIT 1`,
-            [rewardId, userId],
-          );
-          const latest = mine.rows[0];
-          if (latest && latest.slot >= perUserCap(limit)) {
-            result = { outcome: "duplicate", claim: toClaim(latest) };
-          } else if (stock !== undefined && (await countClaims(client, rewardId)) >= stock) {
-            result = { outcome: "out-of-stock" };
-          } else {
-            const slot = (latest?.slot ?? 0) + 1;
-            const inserted = await client.query<ClaimRow>(
-              `INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) RETURNING *`,
-              [claimId(rewardId, userId, slot), rewardId, userId, slot, eventId, now],
-            );
-            result = { outcome: "new", claim: toClaim(inserted.rows[0] as ClaimRow) };
-          }
-        }
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+    async claimReward(input) {
+      if (input.limit === "once-per-user" && input.stock === undefined) return claimOn(pool, input, 0);
+      return inTransaction((client) => claimOn(client, input, 0));
     },
 
     async updateClaim(id, patch, now = Date.now()) {

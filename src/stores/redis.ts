@@ -17,7 +17,14 @@
  * @packageDocumentation
  */
 import { Redis } from "ioredis";
-import type { ClaimRewardResult, ClaimStatus, RewardClaim, Store } from "./store.js";
+import type {
+  BeginEventResult,
+  ClaimRewardInput,
+  ClaimRewardResult,
+  ClaimStatus,
+  RewardClaim,
+  Store,
+} from "./store.js";
 import { perUserCap } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
 
@@ -31,35 +38,84 @@ export interface RedisStoreOptions {
   url?: string;
   /** Prefix of every key; default `line-responder:`. */
   prefix?: string;
+  /**
+   * Accept a server whose `maxmemory-policy` evicts keys that have no expiry (`allkeys-*`).
+   * Default false: such a server forgets claims under memory pressure, and users claim again.
+   */
+  allowEviction?: boolean;
+  /**
+   * Where the start-up check's warnings go (a server that keeps nothing on disk, a policy that may
+   * evict event ids, a server that does not allow `CONFIG GET`); default `console.warn`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 const STATUSES: readonly ClaimStatus[] = ["pending", "sent", "failed", "deferred", "blocked-quota"];
 
-// ARGV: prefix, reward, user, event, cap (-1: none), stock (-1: none), now
-const CLAIM_REWARD = `
-local p, reward, user, event = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local cap, stock, now = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local eventKey = p .. 'r:' .. reward .. ':e:' .. event
-local earlier = redis.call('GET', eventKey)
-if earlier then return {'duplicate', redis.call('GET', p .. 'c:' .. earlier)} end
-local userKey = p .. 'r:' .. reward .. ':u:' .. user
-local held = tonumber(redis.call('GET', userKey) or '0')
-if cap >= 0 and held >= cap then
-  return {'duplicate', redis.call('GET', p .. 'c:' .. reward .. ':' .. user .. ':' .. held)}
+// The reward claim, shared by both scripts. ARGV from `at`: reward, user, event, cap (-1: none),
+// stock (-1: none), now, lease ms (0: none; with a lease, this event's own unsent claim is resumed).
+const CLAIM_FUNCTION = `
+local function claim(p, at)
+  local reward, user, event = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+  local cap, stock, now = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4]), tonumber(ARGV[at + 5])
+  local lease = tonumber(ARGV[at + 6])
+  local eventKey = p .. 'r:' .. reward .. ':e:' .. event
+  local earlier = redis.call('GET', eventKey)
+  if earlier then
+    local json = redis.call('GET', p .. 'c:' .. earlier)
+    if lease > 0 then
+      local status = cjson.decode(json).status
+      if (status == 'pending' or status == 'failed' or status == 'deferred')
+        and redis.call('SET', p .. 'lease:' .. earlier, '1', 'PX', lease, 'NX') then
+        return {'resumed', json}
+      end
+    end
+    return {'duplicate', json}
+  end
+  local userKey = p .. 'r:' .. reward .. ':u:' .. user
+  local held = tonumber(redis.call('GET', userKey) or '0')
+  if cap >= 0 and held >= cap then
+    return {'duplicate', redis.call('GET', p .. 'c:' .. reward .. ':' .. user .. ':' .. held)}
+  end
+  local countKey = p .. 'r:' .. reward .. ':count'
+  if stock >= 0 and tonumber(redis.call('GET', countKey) or '0') >= stock then return {'out-of-stock'} end
+  local slot = held + 1
+  local id = reward .. ':' .. user .. ':' .. slot
+  local leaseUntil = 0
+  if lease > 0 then
+    leaseUntil = now + lease
+    redis.call('SET', p .. 'lease:' .. id, '1', 'PX', lease)
+  end
+  local json = '{"id":' .. cjson.encode(id) .. ',"rewardId":' .. cjson.encode(reward) .. ',"userId":' .. cjson.encode(user)
+    .. ',"slot":' .. slot .. ',"eventId":' .. cjson.encode(event) .. ',"status":"pending","attempts":0,"attemptEpoch":0'
+    .. ',"reason":null,"sentMessageIds":[],"unconfirmed":null,"leaseUntil":' .. leaseUntil
+    .. ',"createdAt":' .. now .. ',"updatedAt":' .. now .. '}'
+  redis.call('SET', p .. 'c:' .. id, json)
+  redis.call('SET', eventKey, id)
+  redis.call('SET', userKey, slot)
+  redis.call('INCR', countKey)
+  redis.call('ZADD', p .. 's:pending', now, id)
+  return {'new', json}
 end
-local countKey = p .. 'r:' .. reward .. ':count'
-if stock >= 0 and tonumber(redis.call('GET', countKey) or '0') >= stock then return {'out-of-stock'} end
-local slot = held + 1
-local id = reward .. ':' .. user .. ':' .. slot
-local json = '{"id":' .. cjson.encode(id) .. ',"rewardId":' .. cjson.encode(reward) .. ',"userId":' .. cjson.encode(user)
-  .. ',"slot":' .. slot .. ',"eventId":' .. cjson.encode(event) .. ',"status":"pending","attempts":0,"attemptEpoch":0'
-  .. ',"reason":null,"sentMessageIds":[],"unconfirmed":null,"leaseUntil":0,"createdAt":' .. now .. ',"updatedAt":' .. now .. '}'
-redis.call('SET', p .. 'c:' .. id, json)
-redis.call('SET', eventKey, id)
-redis.call('SET', userKey, slot)
-redis.call('INCR', countKey)
-redis.call('ZADD', p .. 's:pending', now, id)
-return {'new', json}
+`;
+
+// ARGV: prefix, then the claim's arguments.
+const CLAIM_REWARD = `${CLAIM_FUNCTION}
+return claim(ARGV[1], 2)
+`;
+
+// The event (`p` while worked on, with the lease as its expiry; `d` once done) and, when ARGV has
+// more than the event's three, the reward claim in the same step. ARGV: prefix, event, lease ms, claim...
+const BEGIN_EVENT = `${CLAIM_FUNCTION}
+local p = ARGV[1]
+local eventKey = p .. 'ev:' .. ARGV[2]
+local state = redis.call('GET', eventKey)
+if state == 'p' then return {'busy'} end
+if state then return {'duplicate'} end
+redis.call('SET', eventKey, 'p', 'PX', tonumber(ARGV[3]))
+if #ARGV == 3 then return {'new'} end
+local outcome = claim(p, 4)
+return {'new', outcome[1], outcome[2]}
 `;
 
 // Compare-and-set of a claim's JSON, moving it between status sets. ARGV: prefix, id, old, new, old status, new status, createdAt
@@ -76,6 +132,7 @@ return 1
 
 type RedisWithScripts = Redis & {
   lrClaimReward(...args: (string | number)[]): Promise<[string, string?]>;
+  lrBeginEvent(...args: (string | number)[]): Promise<[string, string?, string?]>;
   lrReplaceClaim(...args: (string | number)[]): Promise<number>;
 };
 
@@ -112,31 +169,32 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       throw new StoreConnectionError(`cannot connect to Redis at ${url.replace(/:[^:@/]*@/, ":***@")}: ${reason}`);
     }
   }
+  await checkDurability(redis, options);
   if (typeof redis.lrClaimReward !== "function") {
     redis.defineCommand("lrClaimReward", { numberOfKeys: 0, lua: CLAIM_REWARD });
+    redis.defineCommand("lrBeginEvent", { numberOfKeys: 0, lua: BEGIN_EVENT });
     redis.defineCommand("lrReplaceClaim", { numberOfKeys: 0, lua: REPLACE_CLAIM });
   }
 
   return {
-    async claimEvent(eventId, ttlMs) {
-      return (await redis.set(`${prefix}ev:${eventId}`, "1", "PX", Math.max(1, Math.round(ttlMs)), "NX")) === "OK";
+    async beginEvent({ eventId, leaseMs, reward, now = Date.now() }): Promise<BeginEventResult> {
+      const lease = wholeMs(leaseMs);
+      const args: (string | number)[] = [prefix, eventId, lease];
+      if (reward) args.push(...claimArguments({ ...reward, eventId, now }), lease);
+      const [event, outcome, json] = await redis.lrBeginEvent(...args);
+      if (event !== "new") return { event: event as "busy" | "duplicate" };
+      if (!reward) return { event: "new" };
+      return { event: "new", reward: claimResult(outcome as string, json) };
+    },
+    async finishEvent(eventId, ttlMs) {
+      await redis.set(`${prefix}ev:${eventId}`, "d", "PX", wholeMs(ttlMs));
     },
     async releaseEvent(eventId) {
       await redis.del(`${prefix}ev:${eventId}`);
     },
-    async claimReward({ rewardId, userId, eventId, limit, stock, now = Date.now() }): Promise<ClaimRewardResult> {
-      const cap = perUserCap(limit);
-      const [outcome, json] = await redis.lrClaimReward(
-        prefix,
-        rewardId,
-        userId,
-        eventId,
-        Number.isFinite(cap) ? cap : -1,
-        stock ?? -1,
-        now,
-      );
-      if (outcome === "out-of-stock") return { outcome };
-      return { outcome: outcome as "new" | "duplicate", claim: JSON.parse(json as string) as RewardClaim };
+    async claimReward(input): Promise<ClaimRewardResult> {
+      const [outcome, json] = await redis.lrClaimReward(prefix, ...claimArguments(input), 0);
+      return claimResult(outcome, json);
     },
     async updateClaim(id, patch, now = Date.now()) {
       for (;;) {
@@ -174,13 +232,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       for (const [id] of ids) {
         if (found.length >= limit) break;
         if (query.leaseMs !== undefined) {
-          const leased = await redis.set(
-            `${prefix}lease:${id}`,
-            "1",
-            "PX",
-            Math.max(1, Math.round(query.leaseMs)),
-            "NX",
-          );
+          const leased = await redis.set(`${prefix}lease:${id}`, "1", "PX", wholeMs(query.leaseMs), "NX");
           if (leased !== "OK") continue;
         }
         const json = await redis.get(`${prefix}c:${id}`);
@@ -194,4 +246,60 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       if (owned) await redis.quit();
     },
   };
+}
+
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.round(ms));
+}
+
+function claimArguments({ rewardId, userId, eventId, limit, stock, now = Date.now() }: ClaimRewardInput) {
+  const cap = perUserCap(limit);
+  return [rewardId, userId, eventId, Number.isFinite(cap) ? cap : -1, stock ?? -1, now];
+}
+
+function claimResult(outcome: string, json: string | undefined): ClaimRewardResult {
+  if (outcome === "out-of-stock") return { outcome };
+  return { outcome: outcome as "new" | "duplicate" | "resumed", claim: JSON.parse(json as string) as RewardClaim };
+}
+
+/** Thrown by {@link createRedisStore} when the server would silently forget claims. */
+export class RedisDurabilityError extends Error {
+  override readonly name = "RedisDurabilityError";
+}
+
+/**
+ * Reads the server's eviction and persistence settings: a claim Redis forgets is a reward given
+ * twice. Managed services that forbid `CONFIG` are let through with a warning.
+ */
+async function checkDurability(redis: Redis, options: RedisStoreOptions): Promise<void> {
+  const warn = options.onWarning ?? ((message: string) => console.warn(`line-responder: ${message}`));
+  let config: Record<string, string>;
+  try {
+    const pairs = (await redis.call("CONFIG", "GET", "maxmemory-policy", "appendonly", "save")) as string[];
+    config = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) config[pairs[i] as string] = pairs[i + 1] as string;
+  } catch (error) {
+    warn(
+      `could not read the Redis server's eviction and persistence settings (${(error as Error).message}); make sure maxmemory-policy is noeviction and persistence (AOF) is on, or claims can be forgotten`,
+    );
+    return;
+  }
+  const policy = config["maxmemory-policy"] ?? "noeviction";
+  if (policy.startsWith("allkeys-") && !options.allowEviction) {
+    throw new RedisDurabilityError(
+      `Redis maxmemory-policy is ${policy}: under memory pressure it deletes reward claims, and users claim again. Set maxmemory-policy noeviction, or pass allowEviction: true to accept it`,
+    );
+  }
+  if (policy.startsWith("volatile-")) {
+    warn(
+      `Redis maxmemory-policy is ${policy}: under memory pressure it may delete webhook event ids early, so a redelivered event runs its handlers again (claims, which never expire, are kept); noeviction is safer`,
+    );
+  }
+  if (config.appendonly !== "yes") {
+    warn(
+      (config.save ?? "") === ""
+        ? "this Redis keeps nothing on disk (appendonly no, no save points): a restart forgets every claim and users can claim again. Turn on appendonly yes for exactly-once across restarts"
+        : "this Redis persists by RDB snapshots only (appendonly no): a restart forgets the claims made since the last snapshot, and those users can claim again. Turn on appendonly yes for exactly-once across restarts",
+    );
+  }
 }

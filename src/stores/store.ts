@@ -53,6 +53,12 @@ export type ClaimRewardResult =
   | { outcome: "new"; claim: RewardClaim }
   /** This event already claimed it, or the user reached the reward's limit: the existing claim. */
   | { outcome: "duplicate"; claim: RewardClaim }
+  /**
+   * Only from {@link Store.beginEvent}: this event claimed it in an earlier delivery that did not
+   * finish (the claim is `pending`, `failed` or `deferred`, and no one held its lease); the caller
+   * now holds the lease and finishes the send.
+   */
+  | { outcome: "resumed"; claim: RewardClaim }
   /** The reward's stock is used up. */
   | { outcome: "out-of-stock" };
 
@@ -77,13 +83,47 @@ export interface ClaimQuery {
   now?: number;
 }
 
+/** What a reward claim needs: who, which reward, under which limit and stock. */
+export interface ClaimRewardInput {
+  rewardId: string;
+  userId: string;
+  /** The webhook event that earns it (or a grant's key): the same id never claims twice. */
+  eventId: string;
+  limit: RewardLimit;
+  stock?: number;
+  now?: number;
+}
+
+/** What {@link Store.beginEvent} decided, in one atomic step. */
+export type BeginEventResult =
+  /**
+   * The event is the caller's to work on, under a lease. `reward` is what the claim made in the
+   * same step decided; `resumed` there means an earlier delivery of this event claimed it and
+   * did not finish sending: the caller now holds the claim's lease and sends it.
+   */
+  | { event: "new"; reward?: ClaimRewardResult }
+  /** The event's work was finished before: a redelivery, nothing to do. */
+  | { event: "duplicate" }
+  /** Another delivery works on it right now (its lease is live): answer non-2xx, LINE redelivers later. */
+  | { event: "busy" };
+
 /** The shared state of one or many responder instances. */
 export interface Store {
   /**
-   * Takes a webhook event id for `ttlMs`. `true` the first time (process the event); `false`
-   * while it is taken (a redelivery, or another instance has it).
+   * In one atomic step: takes the webhook event id for `leaseMs` and, when the event earns a
+   * reward, claims it ({@link Store.claimReward}'s rules). Either both are recorded or neither is,
+   * so no event can be taken while the reward it earned is recorded nowhere. An event whose lease
+   * ran out unfinished (a crash, a store that failed mid-way) is taken over by the next delivery.
    */
-  claimEvent(eventId: string, ttlMs: number): Promise<boolean>;
+  beginEvent(input: {
+    eventId: string;
+    /** How long the caller holds the event before another delivery may take it over. */
+    leaseMs: number;
+    reward?: Omit<ClaimRewardInput, "eventId" | "now">;
+    now?: number;
+  }): Promise<BeginEventResult>;
+  /** The event's work is done: its id is kept for `ttlMs`, and deliveries of it in that time are duplicates. */
+  finishEvent(eventId: string, ttlMs: number, now?: number): Promise<void>;
   /** Gives an event id back, so a redelivery of an event whose processing failed is processed again. */
   releaseEvent(eventId: string): Promise<void>;
   /**
@@ -91,14 +131,7 @@ export interface Store {
    * (duplicate), the user reached `limit` (duplicate) or `stock` claims exist (out-of-stock).
    * A new claim is `pending` before anything is sent.
    */
-  claimReward(input: {
-    rewardId: string;
-    userId: string;
-    eventId: string;
-    limit: RewardLimit;
-    stock?: number;
-    now?: number;
-  }): Promise<ClaimRewardResult>;
+  claimReward(input: ClaimRewardInput): Promise<ClaimRewardResult>;
   /** Changes a claim; returns it as stored, or `undefined` when there is no such claim. */
   updateClaim(id: string, patch: ClaimPatch, now?: number): Promise<RewardClaim | undefined>;
   /** Claims matching `query`, oldest first. */
@@ -106,6 +139,9 @@ export interface Store {
   /** Releases connections the store opened itself. */
   close?(): Promise<void>;
 }
+
+/** Claim statuses a redelivery of the claiming event may resume (not sent, not waiting for quota). */
+export const RESUMABLE: readonly ClaimStatus[] = ["pending", "failed", "deferred"];
 
 /** The claim id of a reward, user and slot. */
 export function claimId(rewardId: string, userId: string, slot: number): string {

@@ -50,4 +50,11 @@ export {
   userId,
   webhookBody,
 } from "./events.js";
+export {
+  type FaultSchedule,
+  type FaultyStore,
+  faultyStore,
+  StoreFaultError,
+  type StoreMethod,
+} from "./faulty-store.js";
 export { checkRuleCases, type RuleCase, type RuleCaseFailure } from "./rule-cases.js";

@@ -1,7 +1,9 @@
+import { once } from "node:events";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import express from "express";
 import Fastify from "fastify";
+import { expect } from "vitest";
 import { lineMiddleware } from "../../src/adapters/express.js";
 import { lineResponderPlugin } from "../../src/adapters/fastify.js";
 import { createFetchHandler } from "../../src/adapters/fetch.js";
@@ -11,14 +13,36 @@ import { conformance, type Driver } from "./conformance.js";
 
 async function listen(server: Server): Promise<Driver> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  return overHttp(
+    (server.address() as AddressInfo).port,
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
+}
+
+function overHttp(port: number, close: () => Promise<void>): Driver {
+  const url = `http://127.0.0.1:${port}/webhook`;
   return {
     async send(body, headers) {
       const res = await fetch(url, { method: "POST", body, headers });
       return { status: res.status, body: await res.text() };
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    hangUp: () => hangUp(port),
+    close,
   };
+}
+
+/** A client that promises 1,000 bytes, sends 20, and closes its socket. */
+async function hangUp(port: number): Promise<void> {
+  const socket = connect(port, "127.0.0.1");
+  await once(socket, "connect");
+  socket.write(
+    "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-line-signature: x\r\nContent-Length: 1000\r\n\r\n",
+  );
+  socket.write('{"destination":"U1",');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  socket.destroy();
+  // Give the server the moment it needs to see the hang-up (and, before the fix, to crash on it).
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 conformance("express", async (responder, options) => {
@@ -37,14 +61,8 @@ conformance("express after express.raw()", async (responder, options) => {
 conformance("fastify", async (responder, options) => {
   const app = Fastify();
   await app.register(lineResponderPlugin, { responder, path: "/webhook", maxBodyBytes: 64 * 1024, ...options });
-  await app.ready();
-  return {
-    async send(body, headers) {
-      const res = await app.inject({ method: "POST", url: "/webhook", payload: Buffer.from(body), headers });
-      return { status: res.statusCode, body: res.body };
-    },
-    close: () => app.close(),
-  };
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return overHttp((app.server.address() as AddressInfo).port, () => app.close());
 });
 
 conformance("node:http", async (responder, options) =>
@@ -75,9 +93,9 @@ const lambdaDriver =
       close: async () => {},
     };
   };
-conformance("lambda (API Gateway REST, v1)", lambdaDriver("v1"), { processBeforeResponse: true });
-conformance("lambda (HTTP API, v2)", lambdaDriver("v2"), { processBeforeResponse: true });
-conformance("lambda (Function URL)", lambdaDriver("url"), { processBeforeResponse: true });
+conformance("lambda (API Gateway REST, v1)", lambdaDriver("v1"), { processBeforeResponse: true, streamsBody: false });
+conformance("lambda (HTTP API, v2)", lambdaDriver("v2"), { processBeforeResponse: true, streamsBody: false });
+conformance("lambda (Function URL)", lambdaDriver("url"), { processBeforeResponse: true, streamsBody: false });
 
 conformance("fetch", async (responder) => {
   const handler = createFetchHandler(responder);
@@ -92,6 +110,25 @@ conformance("fetch", async (responder) => {
         },
       );
       return { status: res.status, body: await res.text() };
+    },
+    // A runtime's body stream that breaks mid-way: the client went away.
+    async hangUp() {
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) controller.error(new Error("the client hung up"));
+          else controller.enqueue(new TextEncoder().encode('{"destination":"U1",'));
+          sent = true;
+        },
+      });
+      const request = new Request("https://bot.example/webhook", {
+        method: "POST",
+        body,
+        headers: { "x-line-signature": "x" },
+        duplex: "half",
+      } as RequestInit);
+      const res = await handler(request, {}, { waitUntil: (work) => background.push(work) });
+      expect(res.status).toBe(400);
     },
     close: async () => {
       await Promise.all(background);

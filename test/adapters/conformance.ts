@@ -3,34 +3,58 @@
  * same way, whatever carries the bytes.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createResponder, type Responder, type WebhookEvent } from "../../src/index.js";
-import { signBody } from "../../src/testing/index.js";
+import { createMemoryStore, createResponder, type Responder, type Store, type WebhookEvent } from "../../src/index.js";
+import { faultyStore, StoreFaultError, signBody } from "../../src/testing/index.js";
 import { envelope, eventId, OLD_SECRET, SECRET, textEventJson } from "../helpers/webhook.js";
 
 /** Sends one request through an adapter and returns what came back. */
 export interface Driver {
   send(body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; body: string }>;
+  /**
+   * Sends headers declaring `Content-Length: 1000` and part of a body, then hangs up. Absent where
+   * the platform buffers whole bodies before the adapter runs (API Gateway, Function URLs).
+   */
+  hangUp?(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Builds a driver around `responder`; `processBeforeResponse` as the adapter would be configured. */
 export type DriverFactory = (responder: Responder, options: { processBeforeResponse?: boolean }) => Promise<Driver>;
 
+/** Every error answer, whatever the adapter: one line of JSON `{ "message" }`, no stack, no framework error code. */
+function expectJsonError(res: { status: number; body: string }, status: number, message?: string | RegExp) {
+  expect(res.status).toBe(status);
+  expect(res.body.split("\n")).toHaveLength(1);
+  const parsed = JSON.parse(res.body) as Record<string, unknown>;
+  expect(Object.keys(parsed)).toEqual(["message"]);
+  expect(parsed.message).not.toMatch(/\bat .*:\d+|FST_|Error:/);
+  if (message !== undefined) expect(parsed.message).toMatch(message);
+}
+
 const encoder = new TextEncoder();
 
 export function conformance(
   name: string,
   makeDriver: DriverFactory,
-  defaults: { processBeforeResponse?: boolean } = {},
+  defaults: { processBeforeResponse?: boolean; streamsBody?: boolean } = {},
 ) {
   describe(`adapter conformance: ${name}`, () => {
     let driver: Driver | undefined;
     let responder: Responder;
     let seen: WebhookEvent[];
 
-    async function setup(options: { processBeforeResponse?: boolean; handler?: () => Promise<void> } = {}) {
+    let errors: unknown[];
+    async function setup(
+      options: { processBeforeResponse?: boolean; handler?: () => Promise<void>; store?: Store } = {},
+    ) {
       seen = [];
-      responder = createResponder({ channelSecrets: [SECRET, OLD_SECRET], maxBodyBytes: 64 * 1024, onError: () => {} });
+      errors = [];
+      responder = createResponder({
+        channelSecrets: [SECRET, OLD_SECRET],
+        maxBodyBytes: 64 * 1024,
+        onError: (error) => errors.push(error),
+        ...(options.store ? { store: options.store } : {}),
+      });
       responder.on("message", async (event) => {
         seen.push(event);
         await options.handler?.();
@@ -109,8 +133,7 @@ export function conformance(
       const d = await setup();
       const { body, headers } = await signed(envelope(textEventJson("x".repeat(70 * 1024))));
       const res = await d.send(body, headers);
-      expect(res.status).toBe(413);
-      expect(res.body.split("\n")).toHaveLength(1);
+      expectJsonError(res, 413, "body is larger than 65536 bytes");
       await responder.drain();
       expect(seen).toEqual([]);
     });
@@ -138,6 +161,40 @@ export function conformance(
       await responder.drain();
       expect(seen).toHaveLength(1);
     });
+
+    for (const processBeforeResponse of [false, true]) {
+      it(`store down${processBeforeResponse ? " (processBeforeResponse)" : ""}: 500 in JSON, onError told, LINE's redelivery served once it is back`, async () => {
+        const store = faultyStore(createMemoryStore(), { down: true });
+        const d = await setup({ processBeforeResponse, store });
+        const { body, headers } = await signed(envelope(textEventJson("プレゼント", { id: eventId() })));
+        const down = await d.send(body, headers);
+        expectJsonError(down, 500, /could not be processed or recorded; LINE redelivers it/);
+        await responder.drain();
+        expect(seen).toEqual([]);
+        expect(errors.every((e) => e instanceof StoreFaultError)).toBe(true);
+        expect(errors.length).toBeGreaterThan(0);
+        store.up();
+        expect((await d.send(body, headers)).status).toBe(200);
+        await responder.drain();
+        expect((await d.send(body, headers)).status).toBe(200);
+        await responder.drain();
+        expect(seen).toHaveLength(1);
+      });
+    }
+
+    // API Gateway and Function URLs hand the function whole bodies: no hang-up reaches a Lambda.
+    if (defaults.streamsBody !== false) {
+      it("a client that hangs up mid-body: no answer owed, no crash, the next request is served", async () => {
+        const d = await setup();
+        await d.hangUp?.();
+        await d.hangUp?.();
+        const { body, headers } = await signed(envelope(textEventJson("after")));
+        expect((await d.send(body, headers)).status).toBe(200);
+        await responder.drain();
+        expect(seen.map((e) => e.message?.text)).toEqual(["after"]);
+        expect(errors).toEqual([]);
+      });
+    }
 
     it("answers 200 within 2 seconds while a slow handler is still running", async () => {
       let open: () => void = () => {};

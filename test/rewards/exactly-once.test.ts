@@ -30,9 +30,15 @@ function killable(store: Store, kill: { afterClaim: Set<string>; afterPush: Set<
   const channel = new Map<string, string>();
   return {
     ...store,
-    async claimReward(input) {
-      const result = await store.claimReward(input);
-      if (result.outcome === "new" && kill.afterClaim.delete(`${input.rewardId}:${input.userId}`)) {
+    async beginEvent(input) {
+      const result = await store.beginEvent(input);
+      const reward = input.reward;
+      if (
+        reward &&
+        result.event === "new" &&
+        result.reward?.outcome === "new" &&
+        kill.afterClaim.delete(`${reward.rewardId}:${reward.userId}`)
+      ) {
         throw new Killed("killed between claim and send");
       }
       return result;
@@ -83,6 +89,8 @@ for (const target of targets) {
             store: killable(store, kill),
             client: new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL }),
             delivery: { requestTimeoutMs: 200, retry: { baseDelayMs: 10, maxDelayMs: 1500, maxAttempts: 10 } },
+            // A killed delivery's hold on its event and claim runs out this soon, so backfill can finish it.
+            processingLeaseMs: 1000,
             onError: (error) => {
               if (!(error instanceof Killed)) throw error;
             },

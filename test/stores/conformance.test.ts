@@ -19,15 +19,68 @@ for (const target of targets) {
       return stores;
     }
 
-    it("claimEvent: once until released or expired", async () => {
+    it("beginEvent: new, busy while its lease lives, duplicate once finished, new again when released or expired", async () => {
       const [store] = (await open()) as [Store];
-      expect(await store.claimEvent("01JEVENT", 60_000)).toBe(true);
-      expect(await store.claimEvent("01JEVENT", 60_000)).toBe(false);
+      expect(await store.beginEvent({ eventId: "01JEVENT", leaseMs: 60_000 })).toEqual({ event: "new" });
+      expect(await store.beginEvent({ eventId: "01JEVENT", leaseMs: 60_000 })).toEqual({ event: "busy" });
+      await store.finishEvent("01JEVENT", 60_000);
+      expect(await store.beginEvent({ eventId: "01JEVENT", leaseMs: 60_000 })).toEqual({ event: "duplicate" });
       await store.releaseEvent("01JEVENT");
-      expect(await store.claimEvent("01JEVENT", 60_000)).toBe(true);
-      expect(await store.claimEvent("01JSHORT", 40)).toBe(true);
+      expect(await store.beginEvent({ eventId: "01JEVENT", leaseMs: 60_000 })).toEqual({ event: "new" });
+      // A delivery that died mid-way: its lease runs out and the next delivery takes the event over.
+      expect(await store.beginEvent({ eventId: "01JCRASH", leaseMs: 40 })).toEqual({ event: "new" });
       await new Promise((resolve) => setTimeout(resolve, 80));
-      expect(await store.claimEvent("01JSHORT", 40)).toBe(true);
+      expect(await store.beginEvent({ eventId: "01JCRASH", leaseMs: 60_000 })).toEqual({ event: "new" });
+      // Deduplication ends with its TTL.
+      await store.finishEvent("01JSHORT", 40);
+      expect(await store.beginEvent({ eventId: "01JSHORT", leaseMs: 60_000 })).toEqual({ event: "duplicate" });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await store.beginEvent({ eventId: "01JSHORT", leaseMs: 60_000 })).toEqual({ event: "new" });
+    });
+
+    it("beginEvent claims the reward in the same step, leased to the caller; a takeover resumes the unsent claim", async () => {
+      const [a, b] = (await open(2)) as [Store, Store];
+      const reward = { rewardId: "gift", userId: "U1", limit: "once-per-user" as const };
+      const first = await a.beginEvent({ eventId: "e1", leaseMs: 40, reward });
+      expect(first).toMatchObject({
+        event: "new",
+        reward: { outcome: "new", claim: { id: "gift:U1:1", eventId: "e1" } },
+      });
+      // Leased to the delivery that claimed it: backfill does not take it meanwhile.
+      expect(await b.listClaims({ statuses: ["pending"], leaseMs: 1000 })).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      // That delivery died before sending: the redelivery takes the event and the claim over.
+      const again = await b.beginEvent({ eventId: "e1", leaseMs: 60_000, reward });
+      expect(again).toMatchObject({ event: "new", reward: { outcome: "resumed", claim: { id: "gift:U1:1" } } });
+      // Only one delivery resumes it: the claim's lease is now the second delivery's.
+      await b.releaseEvent("e1");
+      expect(await a.beginEvent({ eventId: "e1", leaseMs: 60_000, reward })).toMatchObject({
+        event: "new",
+        reward: { outcome: "duplicate" },
+      });
+      // Another event of the same user is a duplicate of the claim, never a resume.
+      await b.updateClaim("gift:U1:1", { leaseUntil: 0 });
+      expect(await a.beginEvent({ eventId: "e2", leaseMs: 60_000, reward })).toMatchObject({
+        event: "new",
+        reward: { outcome: "duplicate", claim: { eventId: "e1" } },
+      });
+      // A sent claim is never resumed.
+      await b.updateClaim("gift:U1:1", { status: "sent", leaseUntil: 0 });
+      await a.releaseEvent("e1");
+      expect(await a.beginEvent({ eventId: "e1", leaseMs: 60_000, reward })).toMatchObject({
+        event: "new",
+        reward: { outcome: "duplicate", claim: { status: "sent" } },
+      });
+    });
+
+    it("beginEvent on a taken event claims nothing: busy and duplicate leave the reward alone", async () => {
+      const [store] = (await open()) as [Store];
+      await store.beginEvent({ eventId: "e1", leaseMs: 60_000 });
+      const reward = { rewardId: "coupon", userId: "U1", limit: "once-per-user" as const, stock: 5 };
+      expect(await store.beginEvent({ eventId: "e1", leaseMs: 60_000, reward })).toEqual({ event: "busy" });
+      await store.finishEvent("e1", 60_000);
+      expect(await store.beginEvent({ eventId: "e1", leaseMs: 60_000, reward })).toEqual({ event: "duplicate" });
+      expect(await store.listClaims({})).toEqual([]);
     });
 
     it("once-per-user: new, then duplicate for the same event and for any later one", async () => {
