@@ -173,7 +173,21 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
   let calls = 0;
 
   async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    // A checked-out client's connection lost between two queries is an "error" event on the client
+    // (the pool listens only to idle ones): without a listener it would end the process. It is
+    // attached in pg's callback, not after an await: the server's "terminating connection" can
+    // arrive in the same packet as the connection's readiness, before any promise continuation runs.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => {
+      lost = error;
+    };
+    const client = await new Promise<pg.PoolClient>((resolve, reject) =>
+      pool.connect((error, connected) => {
+        if (error || !connected) return reject(error ?? new Error("no PostgreSQL connection"));
+        connected.on("error", onLost);
+        resolve(connected);
+      }),
+    );
     try {
       await client.query("BEGIN");
       const result = await work(client);
@@ -181,9 +195,12 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
+      lost ??= error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
-      client.release();
+      client.off("error", onLost);
+      // A client that failed is not given back to the pool as good: release(error) closes it.
+      client.release(lost);
     }
   }
 

@@ -20,7 +20,8 @@ export interface StoreTarget {
   available: boolean;
   /** Why it is skipped, and how to enable it. */
   skipReason?: string;
-  open(): Promise<{ instance(): Promise<Store>; cleanup(): Promise<void> }>;
+  /** A fresh data set; `schema` names the PostgreSQL schema it lives in. */
+  open(): Promise<{ instance(): Promise<Store>; cleanup(): Promise<void>; schema?: string }>;
 }
 
 async function reachable(check: () => Promise<unknown>): Promise<boolean> {
@@ -92,6 +93,7 @@ export const targets: StoreTarget[] = [
       const opened: Store[] = [];
       let migrated = false;
       return {
+        schema,
         async instance() {
           const store = await createPostgresStore({ url: DATABASE_URL, schema });
           if (!migrated) {
