@@ -127,8 +127,10 @@ export {
 } from "./rules/schema.js";
 export { createMemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
 export {
+  type BeginEventResult,
   type ClaimPatch,
   type ClaimQuery,
+  type ClaimRewardInput,
   type ClaimRewardResult,
   type ClaimStatus,
   claimId,
