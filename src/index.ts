@@ -78,6 +78,12 @@ export type {
   RewardResult,
 } from "./rewards/dispatcher.js";
 export { createFetchClient, type FetchClientOptions, LineApiError } from "./rewards/fetch-client.js";
+export type {
+  GrantManyOptions,
+  GrantManyReport,
+  GrantRequest,
+  GrantResult,
+} from "./rewards/grant.js";
 export { type LineMessage, LineMessageSchema } from "./rewards/messages.js";
 export { RETRY_KEY_NAMESPACE, retryKeyOf } from "./rewards/retry-key.js";
 export { classifySendFailure, type SendFailure } from "./rewards/send-failure.js";
@@ -128,6 +134,7 @@ export {
 export { createMemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
 export {
   type BeginEventResult,
+  type ClaimPage,
   type ClaimPatch,
   type ClaimQuery,
   type ClaimRewardInput,

@@ -13,6 +13,13 @@ import {
   type RewardHooks,
   type RewardResult,
 } from "./rewards/dispatcher.js";
+import {
+  createGranter,
+  type GrantManyOptions,
+  type GrantManyReport,
+  type GrantRequest,
+  type GrantResult,
+} from "./rewards/grant.js";
 import { compileRules, type RuleMatch, type RuleMatcher } from "./rules/compile.js";
 import { parseRuleSet } from "./rules/parse.js";
 import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
@@ -133,6 +140,19 @@ export interface Responder {
    * run leases the claims it takes, and the retry key turns any overlap into LINE's 409).
    */
   backfill(options?: BackfillOptions): Promise<BackfillReport>;
+  /**
+   * Grants one reward to one user by hand, by push: under the reward's limit and stock, claimed
+   * before it is sent, with the retry key, retries and backfill of a keyword claim. The same `key`
+   * grants once. An unknown reward, an exhausted stock or a user at the limit is a `refused` result.
+   */
+  grant(request: GrantRequest): Promise<GrantResult>;
+  /**
+   * {@link grant} for a list, `concurrency` at a time. Once LINE answers that the monthly quota is
+   * used up, the rest are claimed but not sent (`pending`): `backfill()` sends them later.
+   */
+  grantMany(requests: readonly GrantRequest[], options?: GrantManyOptions): Promise<GrantManyReport>;
+  /** The store this responder keeps events and claims in: `responder.store.listClaims(...)` to see who got what. */
+  readonly store: Store;
 }
 
 const encoder = new TextEncoder();
@@ -282,6 +302,8 @@ export function createResponder(options: ResponderOptions): Responder {
     return outcome;
   }
 
+  const granter = createGranter({ store, dispatcher, rewards: matcher?.ruleSet.rewards ?? {} });
+
   async function processEvent(event: WebhookEvent, receivedAt: number): Promise<EventOutcome> {
     const begun = await begin(event);
     return "outcome" in begun ? work(begun, receivedAt) : begun;
@@ -386,6 +408,9 @@ export function createResponder(options: ResponderOptions): Responder {
     },
 
     backfill: (backfillOptions) => dispatcher.backfill(backfillOptions),
+    grant: (request) => granter.grant(request),
+    grantMany: (requests, grantOptions) => granter.grantMany(requests, grantOptions),
+    store,
   };
   return responder;
 }

@@ -103,6 +103,10 @@ export interface RewardDispatcher {
   /** Sends what the store's claim decided: a new claim, or one an earlier delivery of the event left unsent. */
   deliver(event: WebhookEvent, rewardId: string, claimed: ClaimRewardResult, receivedAt: number): Promise<RewardResult>;
   backfill(options?: BackfillOptions): Promise<BackfillReport>;
+  /** Pushes a claim the caller holds, with its retry key, retries and the same records as backfill. */
+  pushClaim(claim: RewardClaim): Promise<RewardClaim>;
+  /** How long a send holds a claim's lease. */
+  readonly leaseMs: number;
 }
 
 /** @internal */
@@ -298,6 +302,13 @@ export function createRewardDispatcher(config: {
   }
 
   return {
+    leaseMs,
+    async pushClaim(claim) {
+      const reward = rewards[claim.rewardId];
+      if (!reward) throw new Error(`reward "${claim.rewardId}" is not in the rule set`);
+      return (await push(claim, reward.messages)).claim;
+    },
+
     claimOf(event, rewardId) {
       const reward = rewards[rewardId];
       if (!reward) throw new Error(`reward "${rewardId}" is not in the rule set`);
@@ -350,13 +361,15 @@ export function createRewardDispatcher(config: {
         throw new TypeError("backfill needs a client with pushMessage (give createResponder a MessagingApiClient)");
       }
       const unrecordedIds = await recordUnrecorded();
-      const claims = await store.listClaims({
-        statuses: options.statuses ?? ["pending", "failed", "deferred"],
-        // "At least olderThan ms old", so olderThan: 0 includes a claim made this very millisecond.
-        createdBefore: Date.now() - (options.olderThan ?? 120_000) + 1,
-        limit: options.limit ?? 100,
-        leaseMs,
-      });
+      const claims = (
+        await store.listClaims({
+          statuses: options.statuses ?? ["pending", "failed", "deferred"],
+          // "At least olderThan ms old", so olderThan: 0 includes a claim made this very millisecond.
+          createdBefore: Date.now() - (options.olderThan ?? 120_000) + 1,
+          limit: options.limit ?? 100,
+          leaseMs,
+        })
+      ).claims;
       const out: BackfillReport = { results: [], sent: 0, failed: 0, blockedQuota: 0, held: 0, skipped: 0 };
       let quotaUsedUp = false;
       const take = async (claim: RewardClaim): Promise<void> => {

@@ -1,11 +1,16 @@
 import {
+  type ClaimQuery,
   type ClaimRewardInput,
   type ClaimRewardResult,
   type ClaimStatus,
   claimId,
+  claimOrder,
+  cursorAfter,
+  isAfter,
   perUserCap,
   RESUMABLE,
   type RewardClaim,
+  readCursor,
   type Store,
 } from "./store.js";
 
@@ -32,6 +37,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const byEvent = new Map<string, string>(); // rewardId + eventId -> claim id
   const byUser = new Map<string, RewardClaim[]>(); // rewardId + userId -> claims, in slot order
   const claimed = new Map<string, number>(); // rewardId -> claims ever made (stock)
+  // Every claim in (createdAt, id) order, sorted again only when a claim arrived out of order.
+  const byTime: RewardClaim[] = [];
+  let sorted = true;
+  const ordered = () => {
+    if (!sorted) byTime.sort(claimOrder);
+    sorted = true;
+    return byTime;
+  };
+  // A user's or a reward's claims, in order: a scan of that user's claims, or of all claims.
+  const filtered = (query: ClaimQuery): RewardClaim[] => {
+    if (query.userId !== undefined && query.rewardId !== undefined) {
+      return [...(byUser.get(`${query.rewardId}\n${query.userId}`) ?? [])].sort(claimOrder);
+    }
+    return ordered().filter(
+      (c) =>
+        (query.userId === undefined || c.userId === query.userId) &&
+        (query.rewardId === undefined || c.rewardId === query.rewardId),
+    );
+  };
   const copy = (claim: RewardClaim): RewardClaim => ({ ...claim, sentMessageIds: [...claim.sentMessageIds] });
 
   function claimReward(
@@ -71,6 +95,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       updatedAt: now,
     };
     claims.set(claim.id, claim);
+    const latestClaim = byTime[byTime.length - 1];
+    if (latestClaim && claimOrder(latestClaim, claim) > 0) sorted = false;
+    byTime.push(claim);
     byEvent.set(`${rewardId}\n${eventId}`, claim.id);
     mine.push(claim);
     byUser.set(userKey, mine);
@@ -110,22 +137,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
     async listClaims(query = {}) {
       const now = query.now ?? clock();
+      const limit = query.limit ?? 100;
       const statuses = query.statuses ? new Set<ClaimStatus>(query.statuses) : undefined;
+      const position = query.after === undefined ? undefined : readCursor(query.after);
+      const source = query.userId !== undefined || query.rewardId !== undefined ? filtered(query) : ordered();
       const found: RewardClaim[] = [];
-      // Filter before sorting: the store holds every claim ever made, a run wants a few.
-      const ordered = [...claims.values()]
-        .filter((claim) => !statuses || statuses.has(claim.status))
-        .filter((claim) => query.createdBefore === undefined || claim.createdAt < query.createdBefore)
-        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-      for (const claim of ordered) {
-        if (found.length >= (query.limit ?? 100)) break;
+      let last: RewardClaim | undefined;
+      for (let i = position ? firstAfter(source, position) : 0; i < source.length; i++) {
+        if (found.length >= limit) return { claims: found, next: last && cursorAfter(last) };
+        const claim = source[i] as RewardClaim;
+        if (query.createdBefore !== undefined && claim.createdAt >= query.createdBefore) break;
+        last = claim;
+        if (statuses && !statuses.has(claim.status)) continue;
+        if (query.rewardId !== undefined && claim.rewardId !== query.rewardId) continue;
+        if (query.userId !== undefined && claim.userId !== query.userId) continue;
         if (query.leaseMs !== undefined) {
           if (claim.leaseUntil > now) continue;
           claim.leaseUntil = now + query.leaseMs;
         }
         found.push(copy(claim));
       }
-      return found;
+      return { claims: found, next: undefined };
     },
   };
 }
@@ -184,4 +216,16 @@ class EventTable {
   delete(id: string): void {
     this.entries.delete(id);
   }
+}
+
+/** The index of the first claim after `position` in `ordered` (binary search). */
+function firstAfter(ordered: readonly RewardClaim[], position: { createdAt: number; id: string }): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (isAfter(ordered[mid] as RewardClaim, position)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }

@@ -16,7 +16,7 @@
  */
 import pg from "pg";
 import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, RewardClaim, Store } from "./store.js";
-import { claimId, perUserCap } from "./store.js";
+import { claimId, claimOrder, cursorAfter, perUserCap, readCursor } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
 
 export { StoreConnectionError };
@@ -84,6 +84,10 @@ CREATE INDEX IF NOT EXISTS line_responder_claims_status ON "public".line_respond
 const EVENT_STATE = `-- line-responder store schema, version 2: an event is 'processing' (expires_at is its lease) until
 -- its work is recorded, then 'done' (expires_at is the end of deduplication).
 ALTER TABLE "public".line_responder_events ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'done';
+-- Claims page in (created_at, id) byte order, whole or by reward or user.
+CREATE INDEX IF NOT EXISTS line_responder_claims_order ON "public".line_responder_claims (created_at, id COLLATE "C");
+CREATE INDEX IF NOT EXISTS line_responder_claims_reward ON "public".line_responder_claims (reward_id, created_at, id COLLATE "C");
+CREATE INDEX IF NOT EXISTS line_responder_claims_user ON "public".line_responder_claims (user_id);
 `;
 
 const MIGRATIONS = [MIGRATION, EVENT_STATE];
@@ -340,31 +344,42 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
 
     async listClaims(query = {}) {
       const now = query.now ?? Date.now();
+      const limit = query.limit ?? 100;
       const conditions: string[] = [];
       const values: unknown[] = [];
-      if (query.statuses) {
-        values.push(query.statuses);
-        conditions.push(`status = ANY($${values.length})`);
+      const where = (condition: (parameter: string) => string, value: unknown) => {
+        values.push(value);
+        conditions.push(condition(`$${values.length}`));
+      };
+      if (query.rewardId !== undefined) where((p) => `reward_id = ${p}`, query.rewardId);
+      if (query.userId !== undefined) where((p) => `user_id = ${p}`, query.userId);
+      if (query.statuses) where((p) => `status = ANY(${p})`, query.statuses);
+      if (query.createdBefore !== undefined) where((p) => `created_at < ${p}`, query.createdBefore);
+      if (query.leaseMs !== undefined) where((p) => `lease_until <= ${p}`, now);
+      if (query.after !== undefined) {
+        const position = readCursor(query.after);
+        values.push(position.createdAt, position.id);
+        // Byte order ("C"), as JavaScript compares strings: the same order in every store.
+        conditions.push(`(created_at, id COLLATE "C") > ($${values.length - 1}, $${values.length})`);
       }
-      if (query.createdBefore !== undefined) {
-        values.push(query.createdBefore);
-        conditions.push(`created_at < $${values.length}`);
+      values.push(limit);
+      const filter = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+      const select = `SELECT * FROM ${t("claims")} ${filter} ORDER BY created_at, id COLLATE "C" LIMIT $${values.length}`;
+      let rows: ClaimRow[];
+      if (query.leaseMs === undefined) rows = (await pool.query<ClaimRow>(select, values)).rows;
+      else {
+        values.push(now + query.leaseMs);
+        rows = (
+          await pool.query<ClaimRow>(
+            `UPDATE ${t("claims")} SET lease_until = $${values.length}
+             WHERE id IN (${select.replace("SELECT *", "SELECT id")} FOR UPDATE SKIP LOCKED) RETURNING *`,
+            values,
+          )
+        ).rows;
       }
-      if (query.leaseMs !== undefined) {
-        values.push(now);
-        conditions.push(`lease_until <= $${values.length}`);
-      }
-      values.push(query.limit ?? 100);
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-      const select = `SELECT * FROM ${t("claims")} ${where} ORDER BY created_at, id LIMIT $${values.length}`;
-      if (query.leaseMs === undefined) return (await pool.query<ClaimRow>(select, values)).rows.map(toClaim);
-      values.push(now + query.leaseMs);
-      const leased = await pool.query<ClaimRow>(
-        `UPDATE ${t("claims")} SET lease_until = $${values.length}
-         WHERE id IN (${select.replace("SELECT *", "SELECT id")} FOR UPDATE SKIP LOCKED) RETURNING *`,
-        values,
-      );
-      return leased.rows.map(toClaim).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      const claims = rows.map(toClaim).sort(claimOrder);
+      const last = claims[claims.length - 1];
+      return { claims, next: claims.length >= limit && last ? cursorAfter(last) : undefined };
     },
 
     async close() {

@@ -5,7 +5,8 @@
  *
  * Keys (under `prefix`): `ev:<event>` taken events (with TTL); `r:<reward>:count` claims made (stock);
  * `r:<reward>:u:<user>` a user's claims; `r:<reward>:e:<event>` the claim an event made;
- * `c:<claim id>` the claim as JSON; `s:<status>` claim ids by creation time; `lease:<claim id>`.
+ * `c:<claim id>` the claim as JSON; `s:<status>`, `rw:<reward>` and `u:<user>` claim ids by creation
+ * time; `lease:<claim id>`.
  *
  * @example
  * ```ts
@@ -25,7 +26,7 @@ import type {
   RewardClaim,
   Store,
 } from "./store.js";
-import { perUserCap } from "./store.js";
+import { cursorAfter, isAfter, perUserCap, readCursor } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
 
 export { StoreConnectionError };
@@ -95,6 +96,8 @@ local function claim(p, at)
   redis.call('SET', userKey, slot)
   redis.call('INCR', countKey)
   redis.call('ZADD', p .. 's:pending', now, id)
+  redis.call('ZADD', p .. 'rw:' .. reward, now, id)
+  redis.call('ZADD', p .. 'u:' .. user, now, id)
   return {'new', json}
 end
 `;
@@ -219,28 +222,40 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       const now = query.now ?? Date.now();
       const limit = query.limit ?? 100;
       const max = query.createdBefore === undefined ? "+inf" : `(${query.createdBefore}`;
-      // Oldest first across statuses: the oldest `window` of each status set, merged. Claims other
-      // runs hold a lease on are skipped, so a call may return fewer than `limit`; the next run gets them.
-      const window = limit * 4;
-      const ids: [string, number][] = [];
-      for (const status of query.statuses ?? STATUSES) {
-        const page = await redis.zrangebyscore(`${prefix}s:${status}`, "-inf", max, "WITHSCORES", "LIMIT", 0, window);
-        for (let i = 0; i < page.length; i += 2) ids.push([page[i] as string, Number(page[i + 1])]);
-      }
-      ids.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+      const start = query.after === undefined ? undefined : readCursor(query.after);
+      // The smallest index that holds every match: a user's claims, a reward's, or the status sets.
+      const keys =
+        query.userId !== undefined
+          ? [`${prefix}u:${query.userId}`]
+          : query.rewardId !== undefined
+            ? [`${prefix}rw:${query.rewardId}`]
+            : (query.statuses ?? STATUSES).map((status) => `${prefix}s:${status}`);
+      const walkers = keys.map((key) => new IndexWalker(redis, key, max, start, Math.min(limit * 2, 1000)));
+      const statuses = query.statuses ? new Set(query.statuses) : undefined;
       const found: RewardClaim[] = [];
-      for (const [id] of ids) {
-        if (found.length >= limit) break;
-        if (query.leaseMs !== undefined) {
-          const leased = await redis.set(`${prefix}lease:${id}`, "1", "PX", wholeMs(query.leaseMs), "NX");
-          if (leased !== "OK") continue;
-        }
-        const json = await redis.get(`${prefix}c:${id}`);
+      const examined = new Set<string>();
+      let last: IndexEntry | undefined;
+      for (;;) {
+        const entry = await nextOf(walkers);
+        if (!entry) return { claims: found, next: undefined };
+        // The page ends after the last entry examined; the next page starts with this one.
+        if (found.length >= limit) return { claims: found, next: last && cursorAfter(last) };
+        last = entry;
+        // A claim that moved between status sets during the walk shows up twice: once is enough.
+        if (examined.has(entry.id)) continue;
+        examined.add(entry.id);
+        const json = await redis.get(`${prefix}c:${entry.id}`);
         if (json === null) continue;
         const claim = JSON.parse(json) as RewardClaim;
+        if (statuses && !statuses.has(claim.status)) continue;
+        if (query.rewardId !== undefined && claim.rewardId !== query.rewardId) continue;
+        if (query.userId !== undefined && claim.userId !== query.userId) continue;
+        if (query.leaseMs !== undefined) {
+          const leased = await redis.set(`${prefix}lease:${entry.id}`, "1", "PX", wholeMs(query.leaseMs), "NX");
+          if (leased !== "OK") continue;
+        }
         found.push(query.leaseMs === undefined ? claim : { ...claim, leaseUntil: now + query.leaseMs });
       }
-      return found;
     },
     async close() {
       if (owned) await redis.quit();
@@ -302,4 +317,63 @@ async function checkDurability(redis: Redis, options: RedisStoreOptions): Promis
         : "this Redis persists by RDB snapshots only (appendonly no): a restart forgets the claims made since the last snapshot, and those users can claim again. Turn on appendonly yes for exactly-once across restarts",
     );
   }
+}
+
+interface IndexEntry {
+  id: string;
+  createdAt: number;
+}
+
+/**
+ * Walks one sorted set of claim ids (scored by creation time) in (createdAt, id) order from a
+ * cursor, a batch at a time. Equal scores come in member order, which is byte order, as the
+ * cursor compares.
+ */
+class IndexWalker {
+  private buffer: IndexEntry[] = [];
+  private exhausted = false;
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly max: string,
+    private position: { createdAt: number; id: string } | undefined,
+    private batch: number,
+  ) {}
+
+  async peek(): Promise<IndexEntry | undefined> {
+    while (this.buffer.length === 0 && !this.exhausted) await this.fill();
+    return this.buffer[0];
+  }
+
+  take(): IndexEntry | undefined {
+    const entry = this.buffer.shift();
+    if (entry) this.position = entry;
+    return entry;
+  }
+
+  private async fill(): Promise<void> {
+    const min = this.position === undefined ? "-inf" : String(this.position.createdAt);
+    const page = await this.redis.zrangebyscore(this.key, min, this.max, "WITHSCORES", "LIMIT", 0, this.batch);
+    const entries: IndexEntry[] = [];
+    for (let i = 0; i < page.length; i += 2) entries.push({ id: page[i] as string, createdAt: Number(page[i + 1]) });
+    const position = this.position;
+    this.buffer = position ? entries.filter((e) => isAfter(e, position)) : entries;
+    if (page.length / 2 < this.batch) this.exhausted = true;
+    // A full batch all at or before the position (many claims in one millisecond): read more at once.
+    else if (this.buffer.length === 0) this.batch *= 2;
+  }
+}
+
+/** The next entry over all walkers in (createdAt, id) order. */
+async function nextOf(walkers: IndexWalker[]): Promise<IndexEntry | undefined> {
+  let best: IndexWalker | undefined;
+  let bestEntry: IndexEntry | undefined;
+  for (const walker of walkers) {
+    const entry = await walker.peek();
+    if (entry && (!bestEntry || isAfter(bestEntry, entry))) {
+      best = walker;
+      bestEntry = entry;
+    }
+  }
+  return best?.take();
 }

@@ -67,11 +67,20 @@ export type ClaimPatch = Partial<
   Pick<RewardClaim, "status" | "attempts" | "attemptEpoch" | "reason" | "sentMessageIds" | "unconfirmed" | "leaseUntil">
 >;
 
-/** Which claims {@link Store.listClaims} returns, oldest first. */
+/**
+ * Which claims {@link Store.listClaims} returns: oldest first, by creation time then claim id, the
+ * same order in every store, one page at a time.
+ */
 export interface ClaimQuery {
+  /** Only this reward's claims. */
+  rewardId?: string;
+  /** Only this user's claims. */
+  userId?: string;
   statuses?: readonly ClaimStatus[];
   /** Only claims created before this epoch ms. */
   createdBefore?: number;
+  /** Where the previous page ended: its `next`. Claims created meanwhile come on later pages. */
+  after?: string;
   /** At most this many; default 100. */
   limit?: number;
   /**
@@ -81,6 +90,41 @@ export interface ClaimQuery {
   leaseMs?: number;
   /** The clock for leases; default Date.now(). */
   now?: number;
+}
+
+/** One page of {@link Store.listClaims}. */
+export interface ClaimPage {
+  claims: RewardClaim[];
+  /** Give it as `after` for the next page; `undefined` when this page was the last. */
+  next: string | undefined;
+}
+
+/** The opaque cursor after `claim` in the (createdAt, id) order. */
+export function cursorAfter(claim: Pick<RewardClaim, "createdAt" | "id">): string {
+  return `c1.${claim.createdAt}.${encodeURIComponent(claim.id)}`;
+}
+
+/** Reads a cursor made by {@link cursorAfter}; a `TypeError` naming it when it is not one. */
+export function readCursor(cursor: string): { createdAt: number; id: string } {
+  const match = /^c1\.(-?\d+)\.(.+)$/.exec(cursor);
+  if (!match)
+    throw new TypeError(
+      `listClaims: after must be a "next" cursor from an earlier page, not ${JSON.stringify(cursor)}`,
+    );
+  return { createdAt: Number(match[1]), id: decodeURIComponent(match[2] as string) };
+}
+
+/** Whether `claim` comes after the cursor position in the (createdAt, id) order. */
+export function isAfter(
+  claim: Pick<RewardClaim, "createdAt" | "id">,
+  position: { createdAt: number; id: string },
+): boolean {
+  return claim.createdAt > position.createdAt || (claim.createdAt === position.createdAt && claim.id > position.id);
+}
+
+/** The (createdAt, id) order of claims. */
+export function claimOrder(a: RewardClaim, b: RewardClaim): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** What a reward claim needs: who, which reward, under which limit and stock. */
@@ -134,8 +178,8 @@ export interface Store {
   claimReward(input: ClaimRewardInput): Promise<ClaimRewardResult>;
   /** Changes a claim; returns it as stored, or `undefined` when there is no such claim. */
   updateClaim(id: string, patch: ClaimPatch, now?: number): Promise<RewardClaim | undefined>;
-  /** Claims matching `query`, oldest first. */
-  listClaims(query?: ClaimQuery): Promise<RewardClaim[]>;
+  /** A page of the claims matching `query`, oldest first (creation time, then id). */
+  listClaims(query?: ClaimQuery): Promise<ClaimPage>;
   /** Releases connections the store opened itself. */
   close?(): Promise<void>;
 }

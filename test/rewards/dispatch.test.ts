@@ -55,7 +55,7 @@ function setup(options: Partial<ResponderOptions> = {}) {
     onDelivered: (claim, via) => delivered.push([claim.userId, via]),
     ...options,
   });
-  const claims = async () => store.listClaims({ limit: 1000 });
+  const claims = async () => (await store.listClaims({ limit: 1000 })).claims;
   return { responder, store, retries, delivered, claims };
 }
 

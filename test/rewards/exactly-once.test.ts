@@ -89,8 +89,9 @@ for (const target of targets) {
             store: killable(store, kill),
             client: new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL }),
             delivery: { requestTimeoutMs: 200, retry: { baseDelayMs: 10, maxDelayMs: 1500, maxAttempts: 10 } },
-            // A killed delivery's hold on its event and claim runs out this soon, so backfill can finish it.
-            processingLeaseMs: 1000,
+            // A killed delivery's hold on its event and claim runs out this soon (yet longer than any live
+            // delivery takes to its first send, even on a loaded machine), so backfill can finish it.
+            processingLeaseMs: 5000,
             onError: (error) => {
               if (!(error instanceof Killed)) throw error;
             },
@@ -135,13 +136,15 @@ for (const target of targets) {
       // process's lease must run out first).
       const started = Date.now();
       for (;;) {
-        const left = await stores[0]?.listClaims({ statuses: ["pending", "failed", "deferred"], limit: 1000 });
+        const left = (
+          await (stores[0] as Store).listClaims({ statuses: ["pending", "failed", "deferred"], limit: 1000 })
+        ).claims;
         if (left?.length === 0 || Date.now() - started > 20_000) break;
         await Promise.all([responders[1]?.backfill({ olderThan: 0 }), responders[2]?.backfill({ olderThan: 0 })]);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
 
-      const claims = (await stores[0]?.listClaims({ limit: 5000 })) as RewardClaim[];
+      const claims = (await stores[0]?.listClaims({ limit: 5000 })).claims as RewardClaim[];
       return { users, claims, kill };
     }
 

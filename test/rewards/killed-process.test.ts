@@ -119,7 +119,7 @@ describe.skipIf(!redis?.available)("a bot process killed between claim and send 
     const report = await cron.backfill({ olderThan: 0 });
     // K3's claim, stored by the killed process, was resumed by the redelivery: nothing is left.
     expect(report.results).toEqual([]);
-    const claims = await store.listClaims({ limit: 100 });
+    const claims = (await store.listClaims({ limit: 100 })).claims;
     await store.close?.();
     expect(claims.map((c) => [c.userId, c.status]).sort()).toEqual(users.map((u) => [u, "sent"]).sort());
     const perUser = new Map<string, number>();

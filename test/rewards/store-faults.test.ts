@@ -109,7 +109,7 @@ for (const target of targets) {
           await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
           await responder.backfill({ olderThan: 0 });
 
-          const claims = await store.listClaims({ limit: 1000 });
+          const claims = (await store.listClaims({ limit: 1000 })).claims;
           expect(claims.map((c) => [c.userId, c.status]).sort()).toEqual(users.map((u) => [u, "sent"]).sort());
           const received = new Map<string, number>();
           for (const d of api.deliveries) received.set(d.to, (received.get(d.to) ?? 0) + 1);

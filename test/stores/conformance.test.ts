@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/index.js";
+import type { ClaimQuery, RewardClaim, Store } from "../../src/index.js";
+import { claimOrder } from "../../src/stores/store.js";
 import { targets } from "./targets.js";
 
 for (const target of targets) {
@@ -47,7 +48,7 @@ for (const target of targets) {
         reward: { outcome: "new", claim: { id: "gift:U1:1", eventId: "e1" } },
       });
       // Leased to the delivery that claimed it: backfill does not take it meanwhile.
-      expect(await b.listClaims({ statuses: ["pending"], leaseMs: 1000 })).toEqual([]);
+      expect((await b.listClaims({ statuses: ["pending"], leaseMs: 1000 })).claims).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 80));
       // That delivery died before sending: the redelivery takes the event and the claim over.
       const again = await b.beginEvent({ eventId: "e1", leaseMs: 60_000, reward });
@@ -80,7 +81,7 @@ for (const target of targets) {
       expect(await store.beginEvent({ eventId: "e1", leaseMs: 60_000, reward })).toEqual({ event: "busy" });
       await store.finishEvent("e1", 60_000);
       expect(await store.beginEvent({ eventId: "e1", leaseMs: 60_000, reward })).toEqual({ event: "duplicate" });
-      expect(await store.listClaims({})).toEqual([]);
+      expect((await store.listClaims({})).claims).toEqual([]);
     });
 
     it("once-per-user: new, then duplicate for the same event and for any later one", async () => {
@@ -165,13 +166,75 @@ for (const target of targets) {
       });
       await store.updateClaim("gift:U3:1", { status: "failed", reason: "HTTP 500" });
       expect(await store.updateClaim("gift:nobody:1", { status: "sent" })).toBeUndefined();
-      const ids = async (query: Parameters<Store["listClaims"]>[0]) => (await store.listClaims(query)).map((c) => c.id);
+      const ids = async (query: Parameters<Store["listClaims"]>[0]) =>
+        (await store.listClaims(query)).claims.map((c) => c.id);
       expect(await ids({})).toEqual(["gift:U1:1", "gift:U2:1", "gift:U3:1"]);
       expect(await ids({ statuses: ["pending", "failed"] })).toEqual(["gift:U1:1", "gift:U3:1"]);
       expect(await ids({ statuses: ["sent"] })).toEqual(["gift:U2:1"]);
       expect(await ids({ createdBefore: 1002 })).toEqual(["gift:U1:1", "gift:U2:1"]);
       expect(await ids({ limit: 1 })).toEqual(["gift:U1:1"]);
-      expect((await store.listClaims({ statuses: ["failed"] }))[0]).toMatchObject({ reason: "HTTP 500" });
+      expect((await store.listClaims({ statuses: ["failed"] })).claims[0]).toMatchObject({ reason: "HTTP 500" });
+    });
+
+    it("paging: 2,500 claims, limit 100, each visited once in (createdAt, id) order while new claims arrive", async () => {
+      const [store] = (await open()) as [Store];
+      const claim = (i: number, now: number, rewardId = i % 2 === 0 ? "gift" : "coupon") =>
+        store.claimReward({ rewardId, userId: `U${i}`, eventId: `e${i}`, limit: "once-per-user", now });
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          // Seven claims per millisecond: ties are broken by id, the same way in every store.
+          for (let i = next++; i < 2500; i = next++) await claim(i, 1_000 + Math.floor(i / 7));
+        }),
+      );
+      const visited: RewardClaim[] = [];
+      let after: string | undefined;
+      let added = 0;
+      for (let page = 0; page < 100; page++) {
+        // Users keep sending the keyword while the operator pages.
+        if (page > 0 && added < 20) await claim(10_000 + added++, 2_000_000 + added);
+        const result = await store.listClaims({ limit: 100, ...(after ? { after } : {}) });
+        visited.push(...result.claims);
+        if (!result.next) break;
+        expect(result.claims).toHaveLength(100);
+        after = result.next;
+      }
+      const ids = visited.map((c) => c.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (let i = 0; i < 2500; i++) expect(ids).toContain(`${i % 2 === 0 ? "gift" : "coupon"}:U${i}:1`);
+      expect(visited.slice(1).every((c, i) => claimOrder(visited[i] as RewardClaim, c) < 0)).toBe(true);
+      // Claims added while paging come after the cursor: the last pages bring them.
+      expect(visited.length).toBe(2500 + added);
+    });
+
+    it("paging with filters: by reward, by user, by status; a wrong cursor is named", async () => {
+      const [store] = (await open()) as [Store];
+      for (let i = 0; i < 30; i++) {
+        await store.claimReward({
+          rewardId: i % 3 === 0 ? "coupon" : "gift",
+          userId: `U${i % 10}`,
+          eventId: `e${i}`,
+          limit: "unlimited",
+          now: 5_000 + i,
+        });
+      }
+      await store.updateClaim("gift:U1:1", { status: "sent" });
+      const all = async (query: ClaimQuery) => {
+        const found: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await store.listClaims({ ...query, limit: 4, ...(after ? { after } : {}) });
+          found.push(...page.claims.map((c) => c.id));
+          after = page.next;
+        } while (after);
+        return found;
+      };
+      expect(await all({ rewardId: "coupon" })).toHaveLength(10);
+      expect(await all({ userId: "U1" })).toEqual(["gift:U1:1", "gift:U1:2", "coupon:U1:1"]);
+      expect(await all({ userId: "U1", rewardId: "gift" })).toEqual(["gift:U1:1", "gift:U1:2"]);
+      expect(await all({ statuses: ["sent"] })).toEqual(["gift:U1:1"]);
+      expect(await all({ rewardId: "gift", statuses: ["pending"] })).toHaveLength(19);
+      await expect(store.listClaims({ after: "page-2" })).rejects.toThrow(/after must be a "next" cursor/);
     });
 
     it("leases: two backfill runs at once never get the same claim; an expired lease frees it", async () => {
@@ -189,12 +252,12 @@ for (const target of targets) {
         a.listClaims({ statuses: ["pending"], limit: 6, leaseMs: 200, now }),
         b.listClaims({ statuses: ["pending"], limit: 6, leaseMs: 200, now }),
       ]);
-      const taken = [...first, ...second].map((c) => c.id);
+      const taken = [...first.claims, ...second.claims].map((c) => c.id);
       expect(new Set(taken).size).toBe(taken.length);
       expect(taken).toHaveLength(10);
-      expect(await a.listClaims({ statuses: ["pending"], leaseMs: 200, now })).toEqual([]);
+      expect((await a.listClaims({ statuses: ["pending"], leaseMs: 200, now })).claims).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 250));
-      expect(await b.listClaims({ statuses: ["pending"], leaseMs: 200 })).toHaveLength(10);
+      expect((await b.listClaims({ statuses: ["pending"], leaseMs: 200 })).claims).toHaveLength(10);
     });
 
     it("a lease set with updateClaim holds the claim from backfill runs until it is cleared", async () => {
@@ -203,9 +266,9 @@ for (const target of targets) {
       const now = Date.now();
       const held = await a.updateClaim("gift:U1:1", { unconfirmed: "reply", leaseUntil: now + 60_000 }, now);
       expect(held).toMatchObject({ unconfirmed: "reply", leaseUntil: now + 60_000 });
-      expect(await b.listClaims({ statuses: ["pending"], leaseMs: 1000, now })).toEqual([]);
+      expect((await b.listClaims({ statuses: ["pending"], leaseMs: 1000, now })).claims).toEqual([]);
       await a.updateClaim("gift:U1:1", { leaseUntil: 0, unconfirmed: null }, now);
-      const free = await b.listClaims({ statuses: ["pending"], leaseMs: 1000, now });
+      const free = (await b.listClaims({ statuses: ["pending"], leaseMs: 1000, now })).claims;
       expect(free.map((c) => [c.id, c.unconfirmed])).toEqual([["gift:U1:1", null]]);
     });
 
@@ -241,7 +304,7 @@ for (const target of targets) {
         }),
       );
       expect(outcomes).toEqual({ new: 500, duplicate: 1000 });
-      const claims = await (stores[0] as Store).listClaims({ limit: 2000 });
+      const { claims } = await (stores[0] as Store).listClaims({ limit: 2000 });
       const gifts = claims.filter((c) => c.rewardId === "gift");
       expect(new Set(gifts.map((c) => c.userId)).size).toBe(500);
       expect(gifts).toHaveLength(500);

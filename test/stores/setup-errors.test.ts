@@ -110,7 +110,7 @@ describe.skipIf(!postgresAvailable)("the PostgreSQL store's own pool", () => {
       for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(lost.length).toBeGreaterThan(0);
       // The next call opens a new connection.
-      expect(await store.listClaims({ limit: 1 })).toBeInstanceOf(Array);
+      expect((await store.listClaims({ limit: 1 })).claims).toBeInstanceOf(Array);
     } finally {
       await store.close?.();
     }
