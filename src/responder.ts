@@ -268,7 +268,7 @@ export function createResponder(options: ResponderOptions): Responder {
           outcome.reward = begun.claimed
             ? await dispatcher.deliver(event, reward, begun.claimed, receivedAt)
             : (begun.noClaim as RewardResult);
-          outcome.sent = outcome.reward.via ?? null;
+          outcome.sent = outcome.reward.via ?? (outcome.reward.answered ? "reply" : null);
         } else if (reply !== undefined) {
           const skipped =
             event.mode === "standby"

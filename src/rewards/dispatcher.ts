@@ -68,6 +68,8 @@ export interface RewardResult {
   claimId?: string;
   /** How it went out, when it was sent. */
   via?: "reply" | "push";
+  /** For `out-of-stock` and `duplicate`: the rule file's `soldOut` or `alreadyClaimed` answer was replied. */
+  answered?: "sold-out" | "already-claimed";
   reason?: string;
 }
 
@@ -289,6 +291,27 @@ export function createRewardDispatcher(config: {
     }
   }
 
+  /**
+   * The rule file's answer to a user who gets no reward (sold out, already claimed): one reply with
+   * the event's token, never a push (it is not worth a message of the quota), never retried.
+   */
+  async function courtesy(
+    event: WebhookEvent,
+    messages: object[] | undefined,
+    answered: "sold-out" | "already-claimed",
+    receivedAt: number,
+  ): Promise<{ answered?: "sold-out" | "already-claimed" }> {
+    const deadline = Math.min(receivedAt + replyWindowMs, event.timestamp + TWENTY_MINUTES);
+    if (!messages || !client || !event.replyToken || event.mode === "standby" || Date.now() >= deadline) return {};
+    try {
+      await withTimeout(client.replyMessage({ replyToken: event.replyToken, messages }), timeoutMs);
+      return { answered };
+    } catch (error) {
+      config.onError(error);
+      return {};
+    }
+  }
+
   function report(rewardId: string, finished: Finished): RewardResult {
     const { claim, via } = finished;
     const result = claim.status === "pending" ? "failed" : claim.status;
@@ -327,8 +350,19 @@ export function createRewardDispatcher(config: {
 
     async deliver(event, rewardId, claimed, receivedAt) {
       const reward = rewards[rewardId] as Reward;
-      if (claimed.outcome === "out-of-stock") return { rewardId, result: "out-of-stock" };
-      if (claimed.outcome === "duplicate") return { rewardId, result: "duplicate", claimId: claimed.claim.id };
+      if (claimed.outcome === "out-of-stock") {
+        return { rewardId, result: "out-of-stock", ...(await courtesy(event, reward.soldOut, "sold-out", receivedAt)) };
+      }
+      if (claimed.outcome === "duplicate") {
+        // This event's own claim (a redelivery that found it settled) gets no second answer.
+        const mine = claimed.claim.eventId === event.webhookEventId;
+        return {
+          rewardId,
+          result: "duplicate",
+          claimId: claimed.claim.id,
+          ...(mine ? {} : await courtesy(event, reward.alreadyClaimed, "already-claimed", receivedAt)),
+        };
+      }
       const claim = claimed.claim;
       if (claimed.outcome === "new") notify(hooks.onClaim, claim, event);
       // A push that may have got through is finished by push: its retry key makes LINE answer 409.

@@ -24,7 +24,8 @@ export type IssueCode =
   | "shadowed-rule"
   | "window-ended"
   | "regex-not-normalized"
-  | "unused-reward";
+  | "unused-reward"
+  | "stock-without-sold-out";
 
 /** One problem, located by its path in the rule set (`rules[3].keywords[0]`). */
 export interface RuleSetIssue {

@@ -22,7 +22,8 @@ export interface LintOptions {
  * Warnings: `duplicate-keyword` (the same keyword twice in a rule, after normalization),
  * `unreachable-keyword` and `shadowed-rule` (an earlier or higher-priority rule always answers
  * first), `window-ended`, `regex-not-normalized` (a pattern with characters that normalized
- * messages never contain), `unused-reward`.
+ * messages never contain), `unused-reward`, `stock-without-sold-out` (a stocked reward that
+ * leaves late users with silence).
  *
  * @example
  * ```ts
@@ -110,6 +111,15 @@ export function lintRules(ruleSet: RuleSet, options: LintOptions = {}): RuleSetI
   const used = new Set(ruleSet.rules.map((r) => r.reward));
   for (const id of Object.keys(ruleSet.rewards)) {
     if (!used.has(id)) warn("unused-reward", `rewards.${id}`, "no rule gives this reward");
+  }
+  for (const [id, reward] of Object.entries(ruleSet.rewards)) {
+    if (reward.stock !== undefined && reward.soldOut === undefined) {
+      warn(
+        "stock-without-sold-out",
+        `rewards.${id}`,
+        `once the ${reward.stock} are given, users who send the keyword get no answer: add soldOut: [messages] to tell them`,
+      );
+    }
   }
   return [...errors, ...warnings];
 }

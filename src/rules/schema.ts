@@ -59,6 +59,10 @@ export const RewardSchema = z.strictObject({
     .int("must be a whole number")
     .positive("must be at least 1")
     .optional(),
+  /** Replied (never pushed, never counted) when the stock is gone, so the user is not met with silence. */
+  soldOut: MessagesSchema.optional(),
+  /** Replied (never pushed, never counted) when the user already holds the reward up to its limit. */
+  alreadyClaimed: MessagesSchema.optional(),
 });
 
 const instant = z
