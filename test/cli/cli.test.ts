@@ -40,7 +40,7 @@ describe("line-responder lint", () => {
     const result = await runCli(["lint", example, "--at", "2020-01-01T00:00:00+09:00"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      `${example}: 1 warning\n  warning rules[0].window.until (line 15): the window ended 2019-08-11T00:00:00+09:00; the rule no longer answers\n`,
+      `${example}: 1 warning\n  warning rules[0].window.until (line 16): the window ended 2019-08-11T00:00:00+09:00; the rule no longer answers\n`,
     );
   });
 
