@@ -1,9 +1,12 @@
 import { parseArgs } from "node:util";
 import { StateError } from "../guards/state-schema.js";
 import { RuleSetError } from "../rules/issues.js";
+import { StoreConnectionError } from "../stores/store-error.js";
+import { claimsCommand } from "./claims-command.js";
 import { demoCommand } from "./demo-command.js";
 import { emulatorCommand } from "./emulator-command.js";
 import { explainCommand } from "./explain-command.js";
+import { grantCommand } from "./grant-command.js";
 import { ApiError, type CliIO, InputError, UsageError } from "./io.js";
 import { issueLine, lintCommand, plural } from "./lint-command.js";
 import { checkCommand, diagramCommand, simulateCommand } from "./modes-command.js";
@@ -16,6 +19,8 @@ const USAGE = `Usage:
   line-responder modes check --rules FILE --declared '<state json>' [--profile current|legacy] [--api-base URL] [--at ISO] [--json]
   line-responder demo [--seed N] [--users N] [--rules FILE] [--json]
   line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]
+  line-responder grant --rules FILE --store URL --reward ID (--user ID... | --users FILE) [--reason TEXT] [--key PREFIX] [--yes] [--api-base URL]
+  line-responder claims --store URL [--reward ID] [--user ID] [--status S] [--format table|csv|json] [--rules FILE]
 
 Commands:
   lint            check a rule file; exit 1 on errors, 0 when only warnings remain
@@ -31,6 +36,10 @@ Commands:
                   exit 0 only when line-responder rewarded every user exactly once
   emulator        a local LINE account and Messaging API for any bot (LINE_CHANNEL_SECRET and
                   LINE_CHANNEL_ACCESS_TOKEN, or printed defaults); prints each request; Ctrl-C stops it
+  grant           give a reward by hand by push (LINE_CHANNEL_ACCESS_TOKEN): a dry run unless --yes;
+                  one key per user and reward, so a rerun sends only what is left; exit 1 unless all sent
+  claims          list every claim of a store (redis://...?prefix=P, postgres://...?schema=S) and the
+                  totals per reward: sent, pending, failed, blocked by quota, held, stock left
 
 Options:
   --at ISO       judge campaign windows at this time (default: now)
@@ -57,6 +66,13 @@ const OPTIONS = {
   webhook: { type: "string" },
   quota: { type: "string" },
   redelivery: { type: "boolean", default: false },
+  store: { type: "string" },
+  reward: { type: "string" },
+  user: { type: "string", multiple: true },
+  reason: { type: "string" },
+  key: { type: "string" },
+  status: { type: "string" },
+  yes: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -69,6 +85,8 @@ const TAKES: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   "modes check": ["json", "at", "profile", "rules", "declared", "api-base"],
   demo: ["json", "seed", "users", "rules"],
   emulator: ["port", "profile", "webhook", "rules", "quota", "redelivery"],
+  grant: ["rules", "store", "reward", "user", "users", "reason", "key", "yes", "api-base"],
+  claims: ["store", "reward", "user", "status", "format", "rules"],
 };
 
 // The commands that read operands (files, texts, steps); the others refuse any.
@@ -133,6 +151,10 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
         return await emulatorCommand(values, io);
       case "modes diagram":
         return diagramCommand(values, io);
+      case "grant":
+        return await grantCommand(values, io);
+      case "claims":
+        return await claimsCommand(values, io);
       default:
         return await checkCommand(values, io);
     }
@@ -150,6 +172,10 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     if (error instanceof StateError) {
       io.stderr(`line-responder: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof StoreConnectionError) {
+      io.stderr(`line-responder: ${error.message}\n`);
+      return 3;
     }
     if (error instanceof ApiError) {
       io.stderr(`line-responder: cannot read the account: ${error.message}\n`);

@@ -15,6 +15,9 @@ export type RewardLimit = "once-per-user" | "unlimited" | { perUser: number };
  */
 export type ClaimStatus = "pending" | "sent" | "failed" | "deferred" | "blocked-quota";
 
+/** Every {@link ClaimStatus}. */
+export const CLAIM_STATUSES: readonly ClaimStatus[] = ["pending", "sent", "failed", "deferred", "blocked-quota"];
+
 /** One user's claim on one reward. */
 export interface RewardClaim {
   /** `rewardId`, `userId` and `slot`, joined: unique. */
