@@ -32,9 +32,11 @@ export {
   type CheckAccountOptions,
   checkAccount,
   type DriftFinding,
+  type WebhookTestResult,
 } from "./guards/drift.js";
 export type { Effect, Refusal, RefusalCode } from "./guards/effects.js";
 export type { CurrentEvent, LegacyEvent, ModeEvent, ObserveEvent } from "./guards/events.js";
+export type { Finding, FindingCode, SilentCampaign } from "./guards/findings.js";
 export {
   createModeMachine,
   describeEvent,
@@ -42,7 +44,7 @@ export {
   type ModeMachine,
   type ModeMachineOptions,
   type Repair,
-  type SilentCampaign,
+  type TransitionRefusal,
   type TransitionResult,
   type TransitionSuccess,
 } from "./guards/machine.js";

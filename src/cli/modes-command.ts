@@ -6,6 +6,7 @@ import type { Capabilities } from "../guards/capabilities.js";
 import { diagram } from "../guards/diagram.js";
 import { checkAccount } from "../guards/drift.js";
 import type { Effect } from "../guards/effects.js";
+import type { Finding } from "../guards/findings.js";
 import { createModeMachine, type EventOf, type Repair } from "../guards/machine.js";
 import { type CurrentState, describeSwitches, type LegacyState, onOff } from "../guards/state.js";
 import { parseState } from "../guards/state-schema.js";
@@ -72,6 +73,10 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
   let state = parseState(profile, flags.from);
   if (steps.length === 0) throw new UsageError("modes simulate: give at least one step, e.g. SWITCH_MODE:chat");
   const events = steps.map((step) => parseStep(step));
+  // Strict guards the rules of --rules; without them it would silently guard nothing.
+  if (flags.strict && flags.rules === undefined) {
+    throw new UsageError("modes simulate: --strict needs --rules FILE (the rules it keeps answered)");
+  }
   const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
   const machine = createModeMachine({ profile, campaigns, strict: flags.strict, timeZone });
   let refusals = 0;
@@ -80,26 +85,38 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
     const result = machine.transition(state as never, events[i] as EventOf<typeof profile>, { at });
     if (!result.ok) refusals++;
     let effects: Effect[] = [];
-    let repairs: Repair[];
+    let findings: Finding[] = [];
     if (result.ok) {
       state = result.state;
       effects = result.effects;
-      repairs = result.repairs;
-    } else {
-      repairs = machine.repairs(state as never, at);
+      findings = result.findings;
     }
+    // For a refusal: what the step would have made necessary; otherwise what the new state needs.
+    const repairs: Repair[] = result.repairs;
     const capabilities = machine.capabilities(state as never, at);
     if (flags.json) {
       const line = result.ok
-        ? { step, ok: true, state, effects, repairs, capabilities }
-        : { step, ok: false, code: result.code, message: result.message, state, effects, repairs, capabilities };
+        ? { step, ok: true, state, effects, findings, repairs, capabilities }
+        : {
+            step,
+            ok: false,
+            code: result.code,
+            message: result.message,
+            silenced: result.silenced,
+            state,
+            repairs,
+            capabilities,
+          };
       io.stdout(`${JSON.stringify(line)}\n`);
       return;
     }
     const lines = [`${i + 1}. ${step}: ${result.ok ? "ok" : `refused, ${result.code}: ${result.message}`}`];
     lines.push(`   state: ${describeState(state)}`);
     for (const effect of effects) lines.push(`   ${describeEffect(effect)}`);
-    for (const repair of repairs) lines.push(`   repair: ${repair.action}`);
+    for (const finding of findings.filter((f) => f.severity === "critical")) {
+      lines.push(`   critical: ${finding.message}`);
+    }
+    if (result.ok) for (const repair of repairs) lines.push(`   repair: ${repair.action}`);
     lines.push(`   can: ${describeCapabilities(capabilities)}`);
     io.stdout(`${lines.join("\n")}\n`);
   });

@@ -52,7 +52,7 @@ describe("line-responder lint", () => {
     expect(result.stdout.split("\n")).toEqual([
       `${path}: 2 errors`,
       "  error   rules[0].keywords[0] (line 4): must not be empty",
-      '  error   rules[1].colour (line 10): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources, answeredBy)',
+      '  error   rules[1].colour (line 10): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources, answeredBy, guard)',
       "",
     ]);
   });

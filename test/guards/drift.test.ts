@@ -41,12 +41,29 @@ describe("checkAccount through the real MessagingApiClient", () => {
     expect(report.ok).toBe(false);
     expect(report.state).toEqual({ ...declared, webhook: false });
     expect(report.findings).toEqual([
-      { severity: "warning", code: "DRIFT", message: "Webhook is off, not on as declared" },
+      {
+        severity: "warning",
+        code: "DRIFT",
+        key: "DRIFT:webhook",
+        message: "Webhook is off, not on as declared",
+        silenced: [],
+        repairs: [],
+      },
       {
         severity: "critical",
         code: "CAMPAIGN_SILENT",
+        key: "CAMPAIGN_SILENT:voice-gift",
         message:
-          'campaign "voice-gift" goes unanswered from 2024-06-03T12:00:00+09:00: the webhook does not receive messages',
+          '1 live rule goes unanswered: "voice-gift" (2024-06-01T00:00:00+09:00 to 2024-07-01T00:00:00+09:00) from 2024-06-03T12:00:00+09:00: the webhook does not receive messages; repairs: turn Webhook on',
+        silenced: [
+          {
+            campaign: campaigns[0],
+            at,
+            window: "2024-06-01T00:00:00+09:00 to 2024-07-01T00:00:00+09:00",
+            reason: "the webhook does not receive messages",
+          },
+        ],
+        repairs: [{ event: { type: "SET_WEBHOOK", on: true }, action: "turn Webhook on" }],
       },
     ]);
     expect(report.repairs.map((r) => r.action)).toEqual(["turn Webhook on"]);
