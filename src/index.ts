@@ -60,6 +60,7 @@ export type {
 } from "./guards/state.js";
 export { WEEKDAYS } from "./guards/state.js";
 export { parseState, StateError } from "./guards/state-schema.js";
+export { type AccountWatch, type WatchAccountOptions, type WatchNotice, watchAccount } from "./guards/watch.js";
 export {
   createResponder,
   type EventContext,
