@@ -121,8 +121,10 @@ describe("line-responder explain", () => {
         normalized: "プレゼント",
         match: { ruleId: "survey-gift", keyword: "プレゼント", kind: "exact" },
         candidates: [{ ruleId: "survey-gift", keyword: "プレゼント", kind: "exact", priority: 0, outcome: "matched" }],
+        native: null,
+        nativeCandidates: [],
       },
-      { text: "nothing", normalized: "nothing", match: null, candidates: [] },
+      { text: "nothing", normalized: "nothing", match: null, candidates: [], native: null, nativeCandidates: [] },
     ]);
   });
 

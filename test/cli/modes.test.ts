@@ -244,7 +244,7 @@ describe("modes check against a local stand-in for the Messaging API", () => {
     Object.assign(api.account, { chatMode: "bot", webhookActive: true });
     const result = await check();
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toContain("ok: 2 campaign(s) checked");
+    expect(result.stdout).toContain("ok: 2 rule(s) guarded");
   });
 
   it("exit 1 when the webhook is off during a bot campaign, with the repair", async () => {
