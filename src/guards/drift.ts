@@ -121,7 +121,7 @@ export async function checkAccount<P extends Profile = "current">(
     if (!isNotFound(error)) throw error;
   }
   const urlSet = endpoint !== undefined && endpoint.endpoint !== undefined && endpoint.endpoint !== "";
-  const test = options.probe && urlSet ? await probe(client) : (undefined as undefined);
+  const test = options.probe && urlSet ? await probe(client) : undefined;
   const observed = {
     chatMode: info.chatMode === "chat" ? ("chat" as const) : ("bot" as const),
     webhookActive: urlSet && endpoint?.active === true,
@@ -164,25 +164,31 @@ export async function checkAccount<P extends Profile = "current">(
         window: describeWindow(campaign, timeZone),
         reason,
       }));
+  // The bot rules a broken path silences, after the rules: ": \"gift\" (always) from ...; ...".
+  const naming = (silenced: SilentCampaign[]) =>
+    silenced.length === 0 ? "" : `: ${silenced.map((s) => describeSilent(s, formatAt)).join("; ")}`;
   if (!urlSet) {
     const silenced = botRules("no webhook URL is set, so LINE sends the bot nothing");
     findings.push({
+      // Without a live bot rule nothing goes unanswered: worth knowing, not worth waking anyone.
       severity: silenced.length > 0 ? "critical" : "warning",
       code: "WEBHOOK_URL_NOT_SET",
       key: findingKey("WEBHOOK_URL_NOT_SET"),
-      message: `the channel has no webhook URL${silenced.length > 0 ? `: ${silenced.map((s) => describeSilent(s, formatAt)).join("; ")}` : ""}; repair: set the Webhook URL in the LINE Developers Console (Messaging API tab)`,
+      message: `the channel has no webhook URL${naming(silenced)}; repair: set the Webhook URL in the LINE Developers Console (Messaging API tab)`,
       silenced,
       repairs: [],
     });
   }
-  if (test && !(test.success !== false && test.statusCode === 200)) {
+  // LINE requires the bot to answer 200; anything else (or no answer) means messages go unanswered.
+  if (test && (test.success === false || test.statusCode !== 200)) {
     const answer = test.statusCode > 0 ? `HTTP ${test.statusCode}` : "no answer";
     const silenced = botRules(`the bot's server gave LINE's webhook test ${answer}`);
+    const why = test.detail ? `${test.reason}: ${test.detail}` : test.reason;
     findings.push({
       severity: "critical",
       code: "WEBHOOK_TEST_FAILED",
       key: findingKey("WEBHOOK_TEST_FAILED"),
-      message: `LINE's webhook test of ${observed.endpoint} got ${answer} (${test.reason}${test.detail ? `: ${test.detail}` : ""})${silenced.length > 0 ? `: ${silenced.map((s) => describeSilent(s, formatAt)).join("; ")}` : ""}${describeRepairs([{ action: "make the bot's server answer 200 at that URL" }])}`,
+      message: `LINE's webhook test of ${observed.endpoint} got ${answer} (${why})${naming(silenced)}${describeRepairs([{ action: "make the bot's server answer 200 at that URL" }])}`,
       silenced,
       repairs: [],
     });
