@@ -6,7 +6,7 @@
  *   npm run bench:stores
  */
 import { cpus } from "node:os";
-import { createMemoryStore } from "../src/index.js";
+import { createMemoryStore, createResponder, parseRuleSet } from "../src/index.js";
 import { targets } from "../test/stores/targets.js";
 
 const CLAIMS = 5000;
@@ -26,8 +26,8 @@ async function rate(task: (i: number) => Promise<unknown>): Promise<number> {
 console.log(
   `# store benchmark: node ${process.version}, ${cpus().length} cores, ${CLAIMS} operations each, ${CONCURRENCY} concurrent\n`,
 );
-console.log("| store | new claims/s | duplicate claims/s | event claims/s | event + claim/s |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log("| store | new claims/s | duplicate claims/s | event claims/s | event + claim/s | grants/s | listed claims/s |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const target of targets) {
   if (!target.available) {
     console.log(`| ${target.name} | skipped: ${target.skipReason} | | |`);
@@ -56,7 +56,28 @@ for (const target of targets) {
     });
     await store.finishEvent(`01JKEYWORD${i}`, 60_000);
   });
-  const cells = [fresh, again, events, keywordEvents].map((n) => Math.round(n).toLocaleString("en-US"));
+  // responder.grant without LINE: the claim under limit and stock, its lease, and the push's records.
+  const responder = createResponder({
+    channelSecret: "bench",
+    store,
+    rules: parseRuleSet({
+      version: 1,
+      rewards: { apology: { messages: [{ type: "text", text: "sorry" }], stock: CLAIMS * 2 } },
+      rules: [{ id: "apology", keywords: ["ごめん"], reward: "apology" }],
+    }),
+    client: { replyMessage: async () => ({}), pushMessage: async () => ({ sentMessages: [{ id: "1" }] }) },
+  });
+  const grants = await rate((i) => responder.grant({ userId: `G${i}`, rewardId: "apology", reason: "bench", key: `g${i}` }));
+  // Paging every claim the run made (about 4 x CLAIMS), 500 a page, as the claims command does.
+  let listed = 0;
+  const listStarted = performance.now();
+  for (let after: string | undefined, first = true; first || after; first = false) {
+    const page = await store.listClaims({ limit: 500, ...(after ? { after } : {}) });
+    listed += page.claims.length;
+    after = page.next;
+  }
+  const listRate = listed / ((performance.now() - listStarted) / 1000);
+  const cells = [fresh, again, events, keywordEvents, grants, listRate].map((n) => Math.round(n).toLocaleString("en-US"));
   console.log(`| ${target.name} | ${cells.join(" | ")} |`);
   await data.cleanup();
 }

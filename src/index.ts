@@ -32,9 +32,11 @@ export {
   type CheckAccountOptions,
   checkAccount,
   type DriftFinding,
+  type WebhookTestResult,
 } from "./guards/drift.js";
 export type { Effect, Refusal, RefusalCode } from "./guards/effects.js";
 export type { CurrentEvent, LegacyEvent, ModeEvent, ObserveEvent } from "./guards/events.js";
+export type { Finding, FindingCode, SilentCampaign } from "./guards/findings.js";
 export {
   createModeMachine,
   describeEvent,
@@ -42,7 +44,7 @@ export {
   type ModeMachine,
   type ModeMachineOptions,
   type Repair,
-  type SilentCampaign,
+  type TransitionRefusal,
   type TransitionResult,
   type TransitionSuccess,
 } from "./guards/machine.js";
@@ -58,6 +60,7 @@ export type {
 } from "./guards/state.js";
 export { WEEKDAYS } from "./guards/state.js";
 export { parseState, StateError } from "./guards/state-schema.js";
+export { type AccountWatch, type WatchAccountOptions, type WatchNotice, watchAccount } from "./guards/watch.js";
 export {
   createResponder,
   type EventContext,

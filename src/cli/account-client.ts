@@ -2,16 +2,23 @@ import type { AccountClient } from "../guards/drift.js";
 import { ApiError } from "./io.js";
 
 /**
- * The two Messaging API calls of the drift monitor over plain `fetch`, so `modes check` runs
- * without `@line/bot-sdk` installed. URLs are built from the origin root, as the SDK does.
+ * The Messaging API calls of the drift monitor over plain `fetch`, so `modes check` runs without
+ * `@line/bot-sdk` installed. URLs are built from the origin root, as the SDK does.
  */
 export function fetchAccountClient(baseURL: string, channelAccessToken: string): AccountClient {
-  const get = async <T>(path: string): Promise<T> => {
+  const call = async <T>(method: "GET" | "POST", path: string, body?: object): Promise<T> => {
     let response: Response;
     try {
-      response = await fetch(new URL(path, baseURL), { headers: { authorization: `Bearer ${channelAccessToken}` } });
+      response = await fetch(new URL(path, baseURL), {
+        method,
+        headers: {
+          authorization: `Bearer ${channelAccessToken}`,
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
     } catch (error) {
-      throw new ApiError(`GET ${path} failed: ${(error as Error).cause ?? (error as Error).message}`);
+      throw new ApiError(`${method} ${path} failed: ${(error as Error).cause ?? (error as Error).message}`);
     }
     const text = await response.text();
     if (!response.ok) {
@@ -19,12 +26,13 @@ export function fetchAccountClient(baseURL: string, channelAccessToken: string):
       try {
         reason = (JSON.parse(text) as { message?: string }).message ?? text;
       } catch {}
-      throw new ApiError(`GET ${path}: HTTP ${response.status} ${reason}`);
+      throw new ApiError(`${method} ${path}: HTTP ${response.status} ${reason}`, response.status);
     }
     return JSON.parse(text) as T;
   };
   return {
-    getBotInfo: () => get("/v2/bot/info"),
-    getWebhookEndpoint: () => get("/v2/bot/channel/webhook/endpoint"),
+    getBotInfo: () => call("GET", "/v2/bot/info"),
+    getWebhookEndpoint: () => call("GET", "/v2/bot/channel/webhook/endpoint"),
+    testWebhookEndpoint: (request = {}) => call("POST", "/v2/bot/channel/webhook/test", request),
   };
 }

@@ -14,6 +14,12 @@ function count(value: string | undefined, name: string, fallback: number): numbe
   return n;
 }
 
+const RUN_TITLES: Record<TimelineEntry["run"], string> = {
+  baseline: "baseline: @line/bot-sdk, exact match, reply only",
+  "line-responder": "line-responder: guard, drift monitor, rewards",
+  watch: "watch: the same switch made in OA Manager, behind the library's back",
+};
+
 /** `line-responder demo`: exit 0 only when line-responder rewarded every user exactly once. */
 export async function demoCommand(
   values: { json?: boolean; seed?: string; users?: string; rules?: string },
@@ -43,9 +49,7 @@ export async function demoCommand(
       ? undefined
       : (entry: TimelineEntry) => {
           if (entry.run !== lastRun) {
-            io.stdout(
-              `\n${entry.run === "baseline" ? "baseline: @line/bot-sdk, exact match, reply only" : "line-responder: guard, drift monitor, rewards"}\n`,
-            );
+            io.stdout(`\n${RUN_TITLES[entry.run]}\n`);
             lastRun = entry.run;
           }
           io.stdout(`  ${entry.seconds.toFixed(1).padStart(5)}s  ${entry.text}\n`);
@@ -74,8 +78,14 @@ function table(report: DemoReport): string {
 }
 
 function verdict(report: DemoReport): string {
-  const { lineResponder: lr } = report;
-  return report.ok
-    ? `\nline-responder rewarded all ${lr.sent} users exactly once.`
-    : `\nline-responder missed: ${lr.neverRewarded} never rewarded, ${lr.rewardedTwiceOrMore} rewarded twice or more.`;
+  const { lineResponder: lr, watch } = report;
+  const rewards =
+    lr.rewardedOnce === lr.sent && lr.rewardedTwiceOrMore === 0
+      ? `\nline-responder rewarded all ${lr.sent} users exactly once.`
+      : `\nline-responder missed: ${lr.neverRewarded} never rewarded, ${lr.rewardedTwiceOrMore} rewarded twice or more.`;
+  const caught =
+    watch.checksToCatch <= 1
+      ? `the watch caught the switch behind its back at its next check (every ${watch.intervalMs / 1000}s here, 5m in production)`
+      : `the watch needed ${watch.checksToCatch} checks to catch the switch behind its back`;
+  return `${rewards}\n${caught}; ${watch.lostWhileSilent} users who wrote only during the silence need a broadcast.`;
 }

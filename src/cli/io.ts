@@ -22,4 +22,11 @@ export class InputError extends Error {
 /** The LINE API could not be read (network, token): printed as one line, exit code 3. */
 export class ApiError extends Error {
   override readonly name = "ApiError";
+  constructor(
+    message: string,
+    /** The HTTP status LINE answered, when it answered (404: no webhook URL is set). */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }

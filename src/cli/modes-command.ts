@@ -6,12 +6,16 @@ import type { Capabilities } from "../guards/capabilities.js";
 import { diagram } from "../guards/diagram.js";
 import { checkAccount } from "../guards/drift.js";
 import type { Effect } from "../guards/effects.js";
+import type { Finding } from "../guards/findings.js";
 import { createModeMachine, type EventOf, type Repair } from "../guards/machine.js";
-import { type CurrentState, describeSwitches, type LegacyState, onOff } from "../guards/state.js";
+import { type CurrentState, describeSwitches, type LegacyState, onOff, type Profile } from "../guards/state.js";
 import { parseState } from "../guards/state-schema.js";
+import { type WatchAccountOptions, watchAccount } from "../guards/watch.js";
 import { fetchAccountClient } from "./account-client.js";
+import { parseInterval } from "./interval.js";
 import { type CliIO, UsageError } from "./io.js";
 import { loadRuleFile } from "./load-rules.js";
+import { postNotice } from "./notify.js";
 import { parseAtOption, parseProfileOption } from "./options.js";
 import { parseStep } from "./steps.js";
 
@@ -25,7 +29,26 @@ export interface ModesFlags {
   format?: string;
   declared?: string;
   "api-base"?: string;
+  /** `modes check`: also run LINE's webhook test against the bot's URL. */
+  probe?: boolean;
+  /** `modes check`: keep checking every `--interval` until stopped. */
+  watch?: boolean;
+  /** `modes check --watch`: `30s`, `5m` (default), `1h`. */
+  interval?: string;
+  /** `modes check --watch`: POST each finding as JSON (Slack-compatible `text`) to this URL. */
+  notify?: string;
 }
+
+/**
+ * The options `modes check` takes besides the shared ones, in `parseArgs` form: the CLI's option
+ * table spreads them in and lists them for `modes check`.
+ */
+export const CHECK_OPTIONS = {
+  probe: { type: "boolean", default: false },
+  watch: { type: "boolean", default: false },
+  interval: { type: "string" },
+  notify: { type: "string" },
+} as const;
 
 async function campaignsAndTime(
   flags: ModesFlags,
@@ -72,6 +95,10 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
   let state = parseState(profile, flags.from);
   if (steps.length === 0) throw new UsageError("modes simulate: give at least one step, e.g. SWITCH_MODE:chat");
   const events = steps.map((step) => parseStep(step));
+  // Strict guards the rules of --rules; without them it would silently guard nothing.
+  if (flags.strict && flags.rules === undefined) {
+    throw new UsageError("modes simulate: --strict needs --rules FILE (the rules it keeps answered)");
+  }
   const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
   const machine = createModeMachine({ profile, campaigns, strict: flags.strict, timeZone });
   let refusals = 0;
@@ -80,26 +107,38 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
     const result = machine.transition(state as never, events[i] as EventOf<typeof profile>, { at });
     if (!result.ok) refusals++;
     let effects: Effect[] = [];
-    let repairs: Repair[];
+    let findings: Finding[] = [];
     if (result.ok) {
       state = result.state;
       effects = result.effects;
-      repairs = result.repairs;
-    } else {
-      repairs = machine.repairs(state as never, at);
+      findings = result.findings;
     }
+    // For a refusal: what the step would have made necessary; otherwise what the new state needs.
+    const repairs: Repair[] = result.repairs;
     const capabilities = machine.capabilities(state as never, at);
     if (flags.json) {
       const line = result.ok
-        ? { step, ok: true, state, effects, repairs, capabilities }
-        : { step, ok: false, code: result.code, message: result.message, state, effects, repairs, capabilities };
+        ? { step, ok: true, state, effects, findings, repairs, capabilities }
+        : {
+            step,
+            ok: false,
+            code: result.code,
+            message: result.message,
+            silenced: result.silenced,
+            state,
+            repairs,
+            capabilities,
+          };
       io.stdout(`${JSON.stringify(line)}\n`);
       return;
     }
     const lines = [`${i + 1}. ${step}: ${result.ok ? "ok" : `refused, ${result.code}: ${result.message}`}`];
     lines.push(`   state: ${describeState(state)}`);
     for (const effect of effects) lines.push(`   ${describeEffect(effect)}`);
-    for (const repair of repairs) lines.push(`   repair: ${repair.action}`);
+    for (const finding of findings.filter((f) => f.severity === "critical")) {
+      lines.push(`   critical: ${finding.message}`);
+    }
+    if (result.ok) for (const repair of repairs) lines.push(`   repair: ${repair.action}`);
     lines.push(`   can: ${describeCapabilities(capabilities)}`);
     io.stdout(`${lines.join("\n")}\n`);
   });
@@ -118,13 +157,27 @@ export function diagramCommand(flags: ModesFlags, io: CliIO): number {
 
 /**
  * `modes check`: compares the declared settings with the real account. Exit 0 when every live
- * campaign is answered, 1 when one would not be, 3 when the account cannot be read.
+ * rule is answered, 1 when one would not be, 3 when the account cannot be read. With `--watch`,
+ * checks every `--interval` until stopped and prints (and `--notify` posts) each finding once when
+ * it appears and once when it clears.
  */
 export async function checkCommand(flags: ModesFlags, io: CliIO): Promise<number> {
   const profile = parseProfileOption(flags.profile, "current");
   if (flags.rules === undefined) throw new UsageError("modes check: --rules FILE is required");
   if (flags.declared === undefined) throw new UsageError("modes check: --declared '<state json>' is required");
   const declared = parseState(profile, flags.declared);
+  if (!flags.watch) {
+    if (flags.interval !== undefined) throw new UsageError("modes check: --interval needs --watch");
+    if (flags.notify !== undefined) {
+      throw new UsageError("modes check: --notify needs --watch (a single check reports through its exit code)");
+    }
+  } else if (flags.at !== undefined) {
+    throw new UsageError("modes check: --at cannot be used with --watch (each check runs at its own time)");
+  }
+  const intervalMs = parseInterval(flags.interval ?? "5m");
+  if (flags.notify !== undefined && !/^https?:\/\/./.test(flags.notify)) {
+    throw new UsageError(`--notify must be an http(s) URL, not ${JSON.stringify(flags.notify)}`);
+  }
   const token = io.env.LINE_CHANNEL_ACCESS_TOKEN;
   if (!token) throw new UsageError("modes check: set LINE_CHANNEL_ACCESS_TOKEN to the channel access token");
   const baseURL = flags["api-base"] ?? "https://api.line.me";
@@ -134,22 +187,58 @@ export async function checkCommand(flags: ModesFlags, io: CliIO): Promise<number
     throw new UsageError(`--api-base must be a URL, not "${baseURL}"`);
   }
   const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
-  const report = await checkAccount({
-    client: fetchAccountClient(baseURL, token),
-    profile,
-    declared: declared as never,
-    campaigns,
-    at,
-    timeZone,
-  });
+  const client = fetchAccountClient(baseURL, token);
+  const options = { client, profile, declared: declared as never, campaigns, timeZone, probe: flags.probe === true };
+  if (flags.watch) return watchCommand({ ...options, intervalMs, notify: flags.notify }, flags.json, io);
+
+  const report = await checkAccount({ ...options, at });
   if (flags.json) {
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
+    const test = report.observed.test ? `, webhook test HTTP ${report.observed.test.statusCode}` : "";
+    const url = report.observed.endpoint === undefined ? ", no webhook URL" : "";
     io.stdout(
-      `${report.ok ? "ok" : "PROBLEM"}: ${campaigns.length} campaign(s) checked; the account shows chatMode ${report.observed.chatMode}, Webhook ${onOff(report.observed.webhookActive)}\n`,
+      `${report.ok ? "ok" : "PROBLEM"}: ${campaigns.length} rule(s) guarded; the account shows chatMode ${report.observed.chatMode}, Webhook ${onOff(report.observed.webhookActive)}${url}${test}\n`,
     );
     for (const finding of report.findings) io.stdout(`  ${finding.severity.padEnd(8)} ${finding.message}\n`);
     for (const repair of report.repairs) io.stdout(`  repair   ${repair.action}\n`);
   }
   return report.ok ? 0 : 1;
+}
+
+async function watchCommand(
+  options: Omit<WatchAccountOptions<Profile>, "onFinding" | "intervalMs"> & { intervalMs: number; notify?: string },
+  json: boolean,
+  io: CliIO,
+): Promise<number> {
+  if (!io.untilStopped) throw new UsageError("modes check --watch runs until stopped, which this caller cannot do");
+  const { notify, ...watchOptions } = options;
+  const watch = watchAccount({
+    ...watchOptions,
+    onFinding: async (notice) => {
+      const { status, finding, at } = notice;
+      io.stdout(
+        json
+          ? `${JSON.stringify({ status, at: new Date(at).toISOString(), finding })}\n`
+          : `${new Date(at).toISOString()} ${status.padEnd(8)} ${finding.severity.padEnd(8)} ${finding.message}\n`,
+      );
+      if (notify === undefined) return;
+      try {
+        await postNotice(notify, notice);
+      } catch (error) {
+        io.stderr(`line-responder: --notify ${notify} failed: ${(error as Error).message}\n`);
+      }
+    },
+    onError: (error) => io.stderr(`line-responder: ${(error as Error).message}\n`),
+  });
+  if (!json) {
+    io.stderr(
+      `line-responder: watching the account every ${options.intervalMs / 1000}s (${(options.campaigns ?? []).length} rule(s) guarded); Ctrl-C stops\n`,
+    );
+  }
+  await io.untilStopped();
+  await watch.stop();
+  const open = watch.open;
+  if (open.some((f) => f.code === "ACCOUNT_UNREADABLE")) return 3;
+  return open.some((f) => f.severity === "critical") ? 1 : 0;
 }

@@ -9,14 +9,15 @@ import { explainCommand } from "./explain-command.js";
 import { grantCommand } from "./grant-command.js";
 import { ApiError, type CliIO, InputError, UsageError } from "./io.js";
 import { issueLine, lintCommand, plural } from "./lint-command.js";
-import { checkCommand, diagramCommand, simulateCommand } from "./modes-command.js";
+import { CHECK_OPTIONS, checkCommand, diagramCommand, simulateCommand } from "./modes-command.js";
 
 const USAGE = `Usage:
-  line-responder lint <rules.yaml|json> [--at ISO] [--json]
+  line-responder lint <rules.yaml|json> [--at ISO] [--json] [--verbose]
   line-responder explain <rules.yaml|json> <text...> [--at ISO] [--source user|group|room] [--json]
   line-responder modes simulate --profile current|legacy --from '<state json>' [--rules FILE] [--at ISO] [--strict] [--json] STEP...
   line-responder modes diagram --profile current|legacy [--format mermaid|dot]
   line-responder modes check --rules FILE --declared '<state json>' [--profile current|legacy] [--api-base URL] [--at ISO] [--json]
+                             [--probe] [--watch [--interval 5m] [--notify URL]]
   line-responder demo [--seed N] [--users N] [--rules FILE] [--json]
   line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]
   line-responder grant --rules FILE --store URL --reward ID (--user ID... | --users FILE) [--reason TEXT] [--key PREFIX] [--yes] [--api-base URL]
@@ -31,7 +32,9 @@ Commands:
                          OBSERVE:chatMode=chat,webhookActive=false
   modes diagram   draw the machine (mermaid or Graphviz dot)
   modes check     compare the declared settings with the real account (LINE_CHANNEL_ACCESS_TOKEN);
-                  exit 1 when a live campaign would go unanswered, 3 when the account cannot be read
+                  exit 1 when a live campaign would go unanswered, 3 when the account cannot be read;
+                  --probe asks LINE to test the webhook URL; --watch checks every --interval (default 5m),
+                  reporting each finding once when it appears and once when it clears (--notify posts it)
   demo            the seed incident's campaign day against a local emulator, baseline bot vs line-responder;
                   exit 0 only when line-responder rewarded every user exactly once
   emulator        a local LINE account and Messaging API for any bot (LINE_CHANNEL_SECRET and
@@ -46,6 +49,7 @@ Options:
   --source TYPE  the chat the text comes from (default: user)
   --strict       refuse steps that would leave a campaign of --rules unanswered
   --json         machine-readable output
+  --verbose      lint: also list the rules that opted out of the guard (guard: false)
   -h, --help     show this help
 `;
 
@@ -73,16 +77,18 @@ const OPTIONS = {
   key: { type: "string" },
   status: { type: "string" },
   yes: { type: "boolean", default: false },
+  verbose: { type: "boolean", default: false },
+  ...CHECK_OPTIONS,
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
 // Which options each command takes; any other given option is a usage error, not silently ignored.
 const TAKES: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  lint: ["json", "at"],
+  lint: ["json", "at", "verbose"],
   explain: ["json", "at", "source"],
   "modes simulate": ["json", "at", "profile", "from", "rules", "strict"],
   "modes diagram": ["profile", "format"],
-  "modes check": ["json", "at", "profile", "rules", "declared", "api-base"],
+  "modes check": ["json", "at", "profile", "rules", "declared", "api-base", "probe", "watch", "interval", "notify"],
   demo: ["json", "seed", "users", "rules"],
   emulator: ["port", "profile", "webhook", "rules", "quota", "redelivery"],
   grant: ["rules", "store", "reward", "user", "users", "reason", "key", "yes", "api-base"],

@@ -22,6 +22,7 @@ import {
   startBaselineBot,
 } from "./baseline-bot.js";
 import { buildScenario, type Say } from "./scenario.js";
+import { runWatchScene, type WatchSceneReport } from "./watch-scene.js";
 
 /** What `@line/bot-sdk` must offer the demo: the baseline's calls, and a client line-responder sends with. */
 export interface DemoSdk extends BotSdk {
@@ -49,7 +50,7 @@ export interface DemoTally {
 
 /** A line of the timeline: which run, seconds since it started, what happened. */
 export interface TimelineEntry {
-  run: "baseline" | "line-responder";
+  run: "baseline" | "line-responder" | "watch";
   seconds: number;
   text: string;
 }
@@ -59,8 +60,10 @@ export interface DemoReport {
   seed: number;
   baseline: DemoTally;
   lineResponder: DemoTally;
+  /** The third act: a switch behind the library's back, caught by the watch. */
+  watch: WatchSceneReport;
   timeline: TimelineEntry[];
-  /** line-responder rewarded every user exactly once. */
+  /** line-responder rewarded every user exactly once, and the watch caught the switch at its next check. */
   ok: boolean;
 }
 
@@ -270,11 +273,39 @@ export async function runDemo(options: {
     };
   });
 
+  const watchStarted = Date.now();
+  const duringEnd = scenario.switchAfter + Math.ceil(scenario.says.length * 0.1);
+  const watch = await runWatchScene({
+    createClient: (baseURL) => new options.sdk.messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL }),
+    ruleSet,
+    before,
+    during: scenario.says.slice(scenario.switchAfter, duringEnd),
+    after: scenario.says.slice(duringEnd),
+    users: scenario.users,
+    rewardUrl,
+    faults: DEMO_FAULTS,
+    seed,
+    secret: SECRET,
+    token: TOKEN,
+    start: START,
+    note: (text) => {
+      const entry = { run: "watch" as const, seconds: (Date.now() - watchStarted) / 1000, text };
+      timeline.push(entry);
+      options.onTimeline?.(entry);
+    },
+  });
+
   return {
     seed,
     baseline,
     lineResponder,
+    watch,
     timeline,
-    ok: lineResponder.rewardedOnce === lineResponder.sent && lineResponder.rewardedTwiceOrMore === 0,
+    ok:
+      lineResponder.rewardedOnce === lineResponder.sent &&
+      lineResponder.rewardedTwiceOrMore === 0 &&
+      watch.checksToCatch <= 1 &&
+      watch.noticesAppeared === 1 &&
+      watch.noticesCleared === 1,
   };
 }

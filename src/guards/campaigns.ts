@@ -1,13 +1,16 @@
 /**
- * Campaigns the mode guard protects, and when a state leaves one unanswered.
+ * The rules the mode guard protects (campaigns), and when a state leaves one unanswered.
  */
 import type { RuleSet } from "../rules/schema.js";
-import { parseInstant } from "../rules/time.js";
+import { formatInstant, parseInstant } from "../rules/time.js";
 import { capabilitiesOf } from "./capabilities.js";
 import { bandEdges } from "./response-hours.js";
 import type { CurrentState, Profile, StateOf } from "./state.js";
 
-/** A keyword campaign: who answers it and when it runs (epoch ms, from inclusive, until exclusive). */
+/**
+ * A rule the guard keeps answered: who answers it and when it is live (epoch ms, from inclusive,
+ * until exclusive; a rule without a window runs from -Infinity to Infinity, always).
+ */
 export interface Campaign {
   id: string;
   /** `bot`: answered through the webhook; `native`: an OA Manager auto-response. */
@@ -17,14 +20,15 @@ export interface Campaign {
 }
 
 /**
- * The campaigns of a rule set: every rule with a reward and a window. Rules without a window run
- * forever and are not campaigns the guard can reason about in time; declare them explicitly.
+ * The rules of a rule set the guard protects: every rule that answers (with a reward or a reply,
+ * by the bot or by OA Manager), while it is live. A rule without a window is live all the time:
+ * that is the most common campaign. Rules with `guard: false` are left out.
  */
 export function campaignsFromRules(ruleSet: RuleSet): Campaign[] {
   return ruleSet.rules.flatMap((rule) => {
-    if (rule.reward === undefined || rule.window === undefined) return [];
-    const from = rule.window.from === undefined ? undefined : parseInstant(rule.window.from, ruleSet.timezone);
-    const until = rule.window.until === undefined ? undefined : parseInstant(rule.window.until, ruleSet.timezone);
+    if (rule.guard === false) return [];
+    const from = rule.window?.from === undefined ? undefined : parseInstant(rule.window.from, ruleSet.timezone);
+    const until = rule.window?.until === undefined ? undefined : parseInstant(rule.window.until, ruleSet.timezone);
     return [
       {
         id: rule.id,
@@ -34,6 +38,16 @@ export function campaignsFromRules(ruleSet: RuleSet): Campaign[] {
       },
     ];
   });
+}
+
+/** A campaign's window for people: `always`, `from <time>`, `until <time>` or `<time> to <time>`. */
+export function describeWindow(campaign: Campaign, timeZone: string): string {
+  const hasFrom = Number.isFinite(campaign.from);
+  const hasUntil = Number.isFinite(campaign.until);
+  if (!hasFrom && !hasUntil) return "always";
+  if (!hasUntil) return `from ${formatInstant(campaign.from, timeZone)}`;
+  if (!hasFrom) return `until ${formatInstant(campaign.until, timeZone)}`;
+  return `${formatInstant(campaign.from, timeZone)} to ${formatInstant(campaign.until, timeZone)}`;
 }
 
 /** Whether `campaign` is answered at `at` in `state`. */

@@ -1,13 +1,15 @@
 /**
  * `createModeMachine`: the account's response settings as a state machine that refuses what LINE
- * refuses, shows what changes on its own, and (strict) refuses changes that would leave a
- * campaign unanswered, or (warn) lists the repairs that make every campaign answered again.
+ * refuses, shows what changes on its own, and (strict) refuses changes that would leave a live
+ * rule unanswered, or (warn) reports them as critical with the repairs that make every live rule
+ * answered again. Observations are facts about the account: they apply in both modes.
  */
 import { formatInstant, toEpoch } from "../rules/time.js";
-import { type Campaign, isAnswered, liveCampaigns, samplePoints } from "./campaigns.js";
+import { type Campaign, describeWindow, isAnswered, liveCampaigns, samplePoints } from "./campaigns.js";
 import { type Capabilities, capabilitiesOf } from "./capabilities.js";
 import type { Effect, Refusal, StepOutcome } from "./effects.js";
 import type { CurrentEvent, LegacyEvent } from "./events.js";
+import { describeRepairs, describeSilent, type Finding, type SilentCampaign, silenceFinding } from "./findings.js";
 import { currentStep } from "./profiles/current.js";
 import { legacyStep } from "./profiles/legacy.js";
 import { isInsideHours } from "./response-hours.js";
@@ -19,6 +21,8 @@ import {
   responseMethodOf,
   type StateOf,
 } from "./state.js";
+
+export type { SilentCampaign } from "./findings.js";
 
 /** The events of a profile. */
 export type EventOf<P extends Profile> = P extends "current" ? CurrentEvent : LegacyEvent;
@@ -36,25 +40,38 @@ export interface TransitionSuccess<P extends Profile> {
   state: StateOf<P>;
   /** Settings that changed on their own (legacy Chat mode) and drift found by OBSERVE. */
   effects: Effect[];
-  /** What makes every live campaign answered again in the new state; empty when all are. */
+  /** What makes every live rule answered again in the new state; empty when all are. */
+  repairs: Repair<P>[];
+  /**
+   * `CAMPAIGN_SILENT` (critical) when a live rule is unanswered in the new state, with the silenced
+   * rules and the repairs; `DRIFT` (warning) for each difference an observation found.
+   */
+  findings: Finding<P>[];
+}
+
+/** A refused transition: the state stays as it was. */
+export interface TransitionRefusal<P extends Profile> extends Refusal {
+  /**
+   * `CAMPAIGN_WOULD_GO_SILENT`: every live rule the event would leave unanswered (bot- and
+   * native-answered), each with its window and the first moment. Empty for other refusals.
+   */
+  silenced: SilentCampaign[];
+  /** `CAMPAIGN_WOULD_GO_SILENT`: what the event would make necessary had it happened. Empty for other refusals. */
   repairs: Repair<P>[];
 }
 
 /** The result of {@link ModeMachine.transition}. */
-export type TransitionResult<P extends Profile> = TransitionSuccess<P> | Refusal;
-
-/** A campaign that goes unanswered, and the first moment it does. */
-export interface SilentCampaign {
-  campaign: Campaign;
-  at: number;
-}
+export type TransitionResult<P extends Profile> = TransitionSuccess<P> | TransitionRefusal<P>;
 
 /** Options of {@link createModeMachine}. */
 export interface ModeMachineOptions<P extends Profile> {
   profile: P;
-  /** Campaigns to protect; `campaignsFromRules(ruleSet)` makes them from a rule file. */
+  /** Rules to keep answered while they are live; `campaignsFromRules(ruleSet)` makes them from a rule file. */
   campaigns?: readonly Campaign[];
-  /** Refuse changes that would leave a live campaign unanswered (default false: allow, with repairs). */
+  /**
+   * Refuse operator actions that would leave a live rule unanswered (default false: allow them,
+   * with a critical finding and the repairs). Observations apply in both modes.
+   */
   strict?: boolean;
   /** Zone used to write times in messages; default `Asia/Tokyo`. */
   timeZone?: string;
@@ -72,13 +89,19 @@ export interface ModeMachine<P extends Profile> {
   transition(state: StateOf<P>, event: EventOf<P>, options?: { at?: Date | number }): TransitionResult<P>;
   /** What the account does at `at` (default now). */
   capabilities(state: StateOf<P>, at?: Date | number): Capabilities;
-  /** Live campaigns that `state` leaves unanswered at some moment of their remaining window. */
+  /** Live rules that `state` leaves unanswered at some moment of their remaining window. */
   silentCampaigns(state: StateOf<P>, at?: Date | number): SilentCampaign[];
-  /** What to do so that every live campaign is answered in `state`. */
+  /** What to do so that every live rule is answered in `state`. */
   repairs(state: StateOf<P>, at?: Date | number): Repair<P>[];
 }
 
 const REPAIR_ORDER: readonly string[] = ["SWITCH_MODE", "SET_WEBHOOK", "SET_AUTO_RESPONSE", "SET_RESPONSE_METHOD"];
+
+const whySilent = (campaign: Campaign, would: boolean): string => {
+  if (campaign.answeredBy === "bot")
+    return `the webhook ${would ? "would no longer receive" : "does not receive"} messages`;
+  return `OA Manager's auto-responses ${would ? "would" : "do"} not fire`;
+};
 
 /**
  * Creates a response-mode machine.
@@ -91,22 +114,30 @@ const REPAIR_ORDER: readonly string[] = ["SWITCH_MODE", "SET_WEBHOOK", "SET_AUTO
  *   { type: "SWITCH_MODE", mode: "chat" },
  *   { at: Date.parse("2019-08-05T12:00:00+09:00") },
  * );
- * // { ok: false, code: "CAMPAIGN_WOULD_GO_SILENT", message: 'campaign "survey-gift" would ...' }
+ * // { ok: false, code: "CAMPAIGN_WOULD_GO_SILENT", silenced: [{ campaign: { id: "voice-gift", ... }, ... }],
+ * //   repairs: [{ action: "switch 応答モード to Bot" }, ...], message: 'SWITCH_MODE:chat refused: ...' }
  * ```
  */
 export function createModeMachine<P extends Profile>(options: ModeMachineOptions<P>): ModeMachine<P> {
   const { profile, strict = false, timeZone = "Asia/Tokyo" } = options;
   const campaigns = [...(options.campaigns ?? [])];
+  const formatAt = (at: number) => formatInstant(at, timeZone);
   const step = (state: StateOf<P>, event: EventOf<P>): StepOutcome<StateOf<P>> =>
     (profile === "current"
       ? currentStep(state as CurrentState, event as CurrentEvent)
       : legacyStep(state as LegacyState, event as LegacyEvent)) as StepOutcome<StateOf<P>>;
   const answered = (state: StateOf<P>, campaign: Campaign, at: number) => isAnswered(profile, state, campaign, at);
+  const silent = (campaign: Campaign, at: number, would: boolean): SilentCampaign => ({
+    campaign,
+    at,
+    window: describeWindow(campaign, timeZone),
+    reason: whySilent(campaign, would),
+  });
 
   const silentCampaigns = (state: StateOf<P>, at: number): SilentCampaign[] =>
     liveCampaigns(campaigns, at).flatMap((campaign) => {
       const silentAt = samplePoints(campaign, at, [state]).find((t) => !answered(state, campaign, t));
-      return silentAt === undefined ? [] : [{ campaign, at: silentAt }];
+      return silentAt === undefined ? [] : [silent(campaign, silentAt, false)];
     });
 
   const repairs = (state: StateOf<P>, at: number): Repair<P>[] => {
@@ -127,23 +158,47 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
           continue;
         }
         const current = state as CurrentState;
-        if (campaign.answeredBy === "bot") add({ type: "SET_WEBHOOK", on: true } as EventOf<P>, "turn Webhook on");
-        else if (!current.autoResponse)
-          add({ type: "SET_AUTO_RESPONSE", on: true } as EventOf<P>, "turn 応答メッセージ on");
-        else {
-          // Auto-response is on but chat's response method for this band is manual chat only.
-          const band = current.responseHours && !isInsideHours(current.responseHours, t) ? "outside" : "inside";
+        if (campaign.answeredBy === "bot") {
+          add({ type: "SET_WEBHOOK", on: true } as EventOf<P>, "turn Webhook on");
+          continue;
+        }
+        if (!current.autoResponse) add({ type: "SET_AUTO_RESPONSE", on: true } as EventOf<P>, "turn 応答メッセージ on");
+        // With chat on, auto-responses also need this band's response method to include them:
+        // turning 応答メッセージ on alone would leave the rule silent.
+        const band = current.responseHours && !isInsideHours(current.responseHours, t) ? "outside" : "inside";
+        if (current.chat && responseMethodOf(current)[band] === "manual") {
           const where = current.responseHours ? `${band} response hours` : "(no response hours set)";
           add(
             { type: "SET_RESPONSE_METHOD", [band]: "manual+auto" } as EventOf<P>,
-            `set the response method ${where} to 手動チャット＋応答メッセージ (it is ${responseMethodOf(current)[band]})`,
+            `set the response method ${where} to 手動チャット＋応答メッセージ (it is manual)`,
           );
         }
       }
     }
-    // A fixed order, whatever the campaign order: the mode first (legacy needs Bot before the rest).
+    // A fixed order, whatever the rule order: the mode first (legacy needs Bot before the rest).
     return [...found.values()].sort((a, b) => REPAIR_ORDER.indexOf(a.event.type) - REPAIR_ORDER.indexOf(b.event.type));
   };
+
+  /** DRIFT warnings for what an observation found, and one CAMPAIGN_SILENT for the rules `state` leaves unanswered. */
+  const findingsOf = (state: StateOf<P>, effects: readonly Effect[], at: number): Finding<P>[] => {
+    const findings: Finding<P>[] = [];
+    for (const effect of effects) {
+      if (effect.kind !== "drift") continue;
+      findings.push({
+        severity: "warning",
+        code: "DRIFT",
+        key: `DRIFT:${effect.field}`,
+        message: effect.message,
+        silenced: [],
+        repairs: [],
+      });
+    }
+    const silenced = silentCampaigns(state, at);
+    if (silenced.length > 0) findings.push(silenceFinding(silenced, repairs(state, at), formatAt));
+    return findings;
+  };
+
+  const refuse = (refusal: Refusal): TransitionRefusal<P> => ({ ...refusal, silenced: [], repairs: [] });
 
   return {
     profile,
@@ -152,35 +207,45 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
     transition(state, event, transitionOptions) {
       const at = toEpoch(transitionOptions?.at);
       const outcome = step(state, event);
-      if (!outcome.ok) return outcome;
+      if (!outcome.ok) return refuse(outcome);
       const next = outcome.state;
       if (allOutputsOff(next)) {
         const cause = outcome.effects.length > 0 ? " (after the settings it turns off on its own)" : "";
-        return {
+        return refuse({
           ok: false,
           code: "ALL_OUTPUTS_OFF",
           message: `${describeEvent(event)} would leave Webhook, auto-response and greeting all off${cause}, which LINE does not allow: keep one of them on`,
-        };
+        });
       }
-      if (strict) {
-        for (const campaign of liveCampaigns(campaigns, at)) {
+      // An observation is a fact about the real account, not a request: refusing it would keep a
+      // state that is no longer true. It applies in strict mode too, with its findings.
+      if (strict && event.type !== "OBSERVE") {
+        const silenced = liveCampaigns(campaigns, at).flatMap((campaign) => {
           const silentAt = samplePoints(campaign, at, [state, next]).find(
             (t) => answered(state, campaign, t) && !answered(next, campaign, t),
           );
-          if (silentAt !== undefined) {
-            const how =
-              campaign.answeredBy === "bot"
-                ? "the webhook would no longer receive messages"
-                : "OA Manager's auto-responses would not fire";
-            return {
-              ok: false,
-              code: "CAMPAIGN_WOULD_GO_SILENT",
-              message: `${describeEvent(event)} refused: campaign "${campaign.id}" would go unanswered from ${formatInstant(silentAt, timeZone)} (${how})`,
-            };
-          }
+          return silentAt === undefined ? [] : [silent(campaign, silentAt, true)];
+        });
+        if (silenced.length > 0) {
+          const needed = repairs(next, at);
+          const rules = silenced.map((s) => describeSilent(s, formatAt)).join("; ");
+          const count = silenced.length === 1 ? "1 live rule" : `${silenced.length} live rules`;
+          return {
+            ok: false,
+            code: "CAMPAIGN_WOULD_GO_SILENT",
+            message: `${describeEvent(event)} refused: ${count} would go unanswered: ${rules}${describeRepairs(needed).replace("; repairs:", "; had it happened, it would need:")}`,
+            silenced,
+            repairs: needed,
+          };
         }
       }
-      return { ok: true, state: next, effects: outcome.effects, repairs: repairs(next, at) };
+      return {
+        ok: true,
+        state: next,
+        effects: outcome.effects,
+        repairs: repairs(next, at),
+        findings: findingsOf(next, outcome.effects, at),
+      };
     },
     capabilities: (state, at) => capabilitiesOf(profile, state, toEpoch(at)),
     silentCampaigns: (state, at) => silentCampaigns(state, toEpoch(at)),

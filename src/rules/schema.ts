@@ -93,6 +93,11 @@ export const RuleSchema = z
       .min(1, "needs at least 1 source")
       .default(["user"]),
     answeredBy: z.enum(ANSWERED_BY, { error: 'must be "bot" or "native"' }).default("bot"),
+    /**
+     * `false`: the mode guard does not protect this rule (a chit-chat reply nobody minds losing).
+     * Absent or `true`: it is guarded whenever it is live, like every rule that answers.
+     */
+    guard: z.boolean({ error: "must be true or false" }).optional(),
   })
   .superRefine((rule, ctx) => {
     if (rule.reward === undefined && rule.reply === undefined) {

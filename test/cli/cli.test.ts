@@ -52,7 +52,7 @@ describe("line-responder lint", () => {
     expect(result.stdout.split("\n")).toEqual([
       `${path}: 2 errors`,
       "  error   rules[0].keywords[0] (line 4): must not be empty",
-      '  error   rules[1].colour (line 10): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources, answeredBy)',
+      '  error   rules[1].colour (line 10): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources, answeredBy, guard)',
       "",
     ]);
   });
@@ -121,8 +121,10 @@ describe("line-responder explain", () => {
         normalized: "プレゼント",
         match: { ruleId: "survey-gift", keyword: "プレゼント", kind: "exact" },
         candidates: [{ ruleId: "survey-gift", keyword: "プレゼント", kind: "exact", priority: 0, outcome: "matched" }],
+        native: null,
+        nativeCandidates: [],
       },
-      { text: "nothing", normalized: "nothing", match: null, candidates: [] },
+      { text: "nothing", normalized: "nothing", match: null, candidates: [], native: null, nativeCandidates: [] },
     ]);
   });
 

@@ -13,6 +13,13 @@ describe("line-responder demo", () => {
       rewardedTwiceOrMore: 0,
       neverRewarded: 0,
     });
+    // The switch behind the library's back: caught at the watch's next check, reported once and
+    // cleared once; every user whose keyword reached the webhook is rewarded once (backfill
+    // included), and only users who wrote during the silence alone are lost.
+    expect(report.watch).toMatchObject({ noticesAppeared: 1, noticesCleared: 1 });
+    expect(report.watch.checksToCatch).toBeLessThanOrEqual(1);
+    expect(report.watch.silentMessages).toBeGreaterThan(0);
+    expect(report.watch.rewardedOnce).toBe(200 - report.watch.lostWhileSilent);
     expect(report.baseline.sent).toBe(200);
     expect(report.baseline.neverRewarded).toBeGreaterThan(100);
     const texts = report.timeline.map((entry) => `${entry.run}: ${entry.text}`);
@@ -21,6 +28,10 @@ describe("line-responder demo", () => {
       expect.stringMatching(
         /^line-responder: operator asks to switch Bot -> Chat: refused \(CAMPAIGN_WOULD_GO_SILENT\)/,
       ),
+    );
+    expect(texts).toContainEqual(expect.stringMatching(/^watch: watch: CRITICAL at check [01] after the switch/));
+    expect(texts).toContainEqual(
+      expect.stringMatching(/^watch: backfill delivered \d+ rewards whose live sends ran out of retries/),
     );
   }, 60_000);
 

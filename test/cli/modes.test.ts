@@ -42,6 +42,10 @@ describe("modes simulate", () => {
         { kind: "side-effect", field: "autoResponse", from: true, to: false },
       ],
     });
+    expect(toBot.findings.map((f: { severity: string; code: string }) => [f.severity, f.code])).toEqual([
+      ["critical", "CAMPAIGN_SILENT"],
+    ]);
+    delete toBot.findings;
     expect(toBot).toEqual({
       step: "SWITCH_MODE:bot",
       ok: true,
@@ -84,10 +88,14 @@ describe("modes simulate", () => {
       ok: false,
       code: "CAMPAIGN_WOULD_GO_SILENT",
       state: JSON.parse(botAllOn),
-      effects: [],
-      repairs: [],
     });
-    expect(refused.message).toContain('campaign "voice-gift" would go unanswered from 2019-08-05T12:00:00+09:00');
+    expect(refused.message).toContain(
+      '"voice-gift" (2019-08-04T00:00:00+09:00 to 2019-08-11T00:00:00+09:00) from 2019-08-05T12:00:00+09:00',
+    );
+    expect(refused.silenced.map((s: { campaign: { id: string } }) => s.campaign.id)).toEqual([
+      "voice-gift",
+      "coupon-autoresponse",
+    ]);
     expect(next).toMatchObject({
       step: "SET_GREETING:off",
       ok: true,
@@ -236,14 +244,16 @@ describe("modes check against a local stand-in for the Messaging API", () => {
     Object.assign(api.account, { chatMode: "bot", webhookActive: true });
     const result = await check();
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toContain("ok: 2 campaign(s) checked");
+    expect(result.stdout).toContain("ok: 2 rule(s) guarded");
   });
 
   it("exit 1 when the webhook is off during a bot campaign, with the repair", async () => {
     Object.assign(api.account, { chatMode: "bot", webhookActive: false });
     const result = await check();
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('  critical campaign "voice-gift" goes unanswered from 2019-08-05T12:00:00+09:00');
+    expect(result.stdout).toContain(
+      '  critical 1 live rule goes unanswered: "voice-gift" (2019-08-04T00:00:00+09:00 to 2019-08-11T00:00:00+09:00) from 2019-08-05T12:00:00+09:00',
+    );
     expect(result.stdout).toContain("repair   turn Webhook on");
     const json = await check(undefined, ["--json"]);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, observed: { chatMode: "bot", webhookActive: false } });

@@ -26,6 +26,7 @@ describe("current profile: every event", () => {
       state: { ...base, [field]: value },
       effects: [],
       repairs: [],
+      findings: [],
     });
   });
 
@@ -51,6 +52,8 @@ describe("current profile: every event", () => {
       code: "ALL_OUTPUTS_OFF",
       message:
         "SET_GREETING:off would leave Webhook, auto-response and greeting all off, which LINE does not allow: keep one of them on",
+      silenced: [],
+      repairs: [],
     });
   });
 
@@ -148,7 +151,9 @@ describe("campaign guard (current)", () => {
       ok: false,
       code: "CAMPAIGN_WOULD_GO_SILENT",
       message:
-        'SET_WEBHOOK:off refused: campaign "voice-gift" would go unanswered from 2024-06-03T21:00:00+09:00 (the webhook would no longer receive messages)',
+        'SET_WEBHOOK:off refused: 1 live rule would go unanswered: "voice-gift" (2024-06-01T00:00:00+09:00 to 2024-06-30T00:00:00+09:00) from 2024-06-03T21:00:00+09:00: the webhook would no longer receive messages; had it happened, it would need: turn Webhook on',
+      silenced: [{ campaign: bot, at: mondayNight, reason: "the webhook would no longer receive messages" }],
+      repairs: [{ event: { type: "SET_WEBHOOK", on: true }, action: "turn Webhook on" }],
     });
   });
 
@@ -164,7 +169,8 @@ describe("campaign guard (current)", () => {
       ok: false,
       code: "CAMPAIGN_WOULD_GO_SILENT",
       message:
-        'SET_RESPONSE_METHOD:inside=manual refused: campaign "coupon" would go unanswered from 2024-06-04T09:00:00+09:00 (OA Manager\'s auto-responses would not fire)',
+        'SET_RESPONSE_METHOD:inside=manual refused: 1 live rule would go unanswered: "coupon" (2024-06-01T00:00:00+09:00 to 2024-06-30T00:00:00+09:00) from 2024-06-04T09:00:00+09:00: OA Manager\'s auto-responses would not fire; had it happened, it would need: set the response method inside response hours to 手動チャット＋応答メッセージ (it is manual)',
+      silenced: [{ campaign: native, at: jst("2024-06-04T09:00:00") }],
     });
   });
 

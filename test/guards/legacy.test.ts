@@ -39,6 +39,7 @@ describe("legacy profile: every event", () => {
       state: { mode: "bot", webhook: false, autoResponse: false, greeting: true },
       effects: [],
       repairs: [],
+      findings: [],
     });
   });
 
@@ -147,14 +148,23 @@ describe("legacy profile: every event", () => {
 });
 
 describe("the seed incident: Bot -> Chat -> Bot during a live campaign", () => {
-  it("strict: the switch to Chat is refused, naming the campaign and the time", () => {
+  it("strict: the switch to Chat is refused, naming every campaign it would silence, the time and the repairs", () => {
     const machine = createModeMachine({ profile: "legacy", campaigns, strict: true });
     const result = machine.transition(botAllOn, { type: "SWITCH_MODE", mode: "chat" }, { at: during });
+    const window = "2019-08-04T00:00:00+09:00 to 2019-08-11T00:00:00+09:00";
     expect(result).toEqual({
       ok: false,
       code: "CAMPAIGN_WOULD_GO_SILENT",
-      message:
-        'SWITCH_MODE:chat refused: campaign "voice-gift" would go unanswered from 2019-08-05T12:00:00+09:00 (the webhook would no longer receive messages)',
+      message: `SWITCH_MODE:chat refused: 2 live rules would go unanswered: "voice-gift" (${window}) from 2019-08-05T12:00:00+09:00: the webhook would no longer receive messages; "coupon-autoresponse" (${window}) from 2019-08-05T12:00:00+09:00: OA Manager's auto-responses would not fire; had it happened, it would need: switch 応答モード to Bot, turn Webhook on, turn 自動応答 on`,
+      silenced: [
+        { campaign: campaigns[0], at: during, window, reason: "the webhook would no longer receive messages" },
+        { campaign: campaigns[1], at: during, window, reason: "OA Manager's auto-responses would not fire" },
+      ],
+      repairs: [
+        { event: { type: "SWITCH_MODE", mode: "bot" }, action: "switch 応答モード to Bot" },
+        { event: { type: "SET_WEBHOOK", on: true }, action: "turn Webhook on" },
+        { event: { type: "SET_AUTO_RESPONSE", on: true }, action: "turn 自動応答 on" },
+      ],
     });
   });
 
@@ -172,7 +182,7 @@ describe("the seed incident: Bot -> Chat -> Bot during a live campaign", () => {
     ]);
     if (!toChat.ok) return;
     const backToBot = machine.transition(toChat.state, { type: "SWITCH_MODE", mode: "bot" }, { at: during });
-    expect(backToBot).toEqual({
+    expect(backToBot).toMatchObject({
       ok: true,
       state: { mode: "bot", webhook: false, autoResponse: false, greeting: true },
       effects: [],
@@ -181,6 +191,10 @@ describe("the seed incident: Bot -> Chat -> Bot during a live campaign", () => {
         { event: { type: "SET_AUTO_RESPONSE", on: true }, action: "turn 自動応答 on" },
       ],
     });
+    // Warn mode reports the step as critical, naming both campaigns.
+    expect(
+      backToBot.ok && backToBot.findings.map((f) => [f.severity, f.code, f.silenced.map((s) => s.campaign.id)]),
+    ).toEqual([["critical", "CAMPAIGN_SILENT", ["voice-gift", "coupon-autoresponse"]]]);
     // Applying the repairs makes both campaigns answered again.
     let state = backToBot.ok ? backToBot.state : botAllOn;
     for (const repair of backToBot.ok ? backToBot.repairs : []) {
@@ -208,6 +222,8 @@ describe("the seed incident: Bot -> Chat -> Bot during a live campaign", () => {
     );
     expect(result).toMatchObject({ ok: false, code: "CAMPAIGN_WOULD_GO_SILENT" });
     if (!result.ok)
-      expect(result.message).toContain('"coupon-autoresponse" would go unanswered from 2019-08-04T00:00:00+09:00');
+      expect(result.message).toContain(
+        '"coupon-autoresponse" (2019-08-04T00:00:00+09:00 to 2019-08-11T00:00:00+09:00) from 2019-08-04T00:00:00+09:00',
+      );
   });
 });

@@ -186,7 +186,7 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toBe(
-        'invalid rule set (2 problems):\n  rules[0].keywords[0] (line 3): must not be empty\n  rules[0].colour (line 3): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources, answeredBy)',
+        'invalid rule set (2 problems):\n  rules[0].keywords[0] (line 3): must not be empty\n  rules[0].colour (line 3): unknown field "colour" (allowed here: id, match, keywords, reward, reply, window, priority, sources, answeredBy, guard)',
       );
     }
   });
