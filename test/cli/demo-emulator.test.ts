@@ -95,3 +95,16 @@ describe("line-responder emulator", () => {
     );
   });
 });
+
+describe("line-responder emulator --webhook", () => {
+  it.each(["notaurl", "ftp://example.com/hook", "127.0.0.1:3000/webhook"])(
+    "refuses %j: one line, exit 2",
+    async (url) => {
+      const { code, stdout, stderr } = await runCli(["emulator", "--port", "0", "--webhook", url]);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+      expect(stderr).toBe(
+        `line-responder: --webhook must be an http or https URL (http://127.0.0.1:3000/webhook), not ${JSON.stringify(url)} (see line-responder --help)\n`,
+      );
+    },
+  );
+});

@@ -9,7 +9,7 @@
  * machine's state) decide whether a user's message reaches the webhook, gets a native
  * auto-response, or goes unanswered; failed webhook deliveries are redelivered when enabled.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { capabilitiesOf } from "../../guards/capabilities.js";
 import { createModeMachine, type EventOf, type TransitionResult } from "../../guards/machine.js";
@@ -19,7 +19,7 @@ import { compileRules, type RuleMatcher } from "../../rules/compile.js";
 import type { RuleSet } from "../../rules/schema.js";
 import { formatPath } from "../../validation/path.js";
 import { userId as makeUserId, signedWebhook, textMessageEvent, ulid } from "../events.js";
-import { checkFaults, type Fault, type FaultEndpoint, pickFault, requestRoll } from "./faults.js";
+import { checkFaults, type Fault, type FaultEndpoint, faultMessage, pickFault, requestRoll } from "./faults.js";
 import {
   CouponCreateRequestSchema,
   checkRequest,
@@ -465,12 +465,16 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       return fail(400, "the body is not JSON");
     }
     const user = /^\/emulator\/users\/([^/]+)\/(messages|inbox)$/.exec(pathname);
-    if (user && method === "POST" && user[2] === "messages") {
-      if (typeof body.text !== "string" || body.text === "") return fail(400, 'send { "text": "..." }');
-      return { status: 200, body: await emulator.userSays(decodeURIComponent(user[1] as string), body.text) };
+    const userId = user ? decodePathSegment(user[1] as string) : undefined;
+    if (user && userId === undefined) {
+      return fail(400, `the user id ${JSON.stringify(user[1])} in the path is not valid percent-encoding`);
     }
-    if (user && method === "GET" && user[2] === "inbox") {
-      return { status: 200, body: emulator.inbox(decodeURIComponent(user[1] as string)) };
+    if (userId !== undefined && method === "POST" && user?.[2] === "messages") {
+      if (typeof body.text !== "string" || body.text === "") return fail(400, 'send { "text": "..." }');
+      return { status: 200, body: await emulator.userSays(userId, body.text) };
+    }
+    if (userId !== undefined && method === "GET" && user?.[2] === "inbox") {
+      return { status: 200, body: emulator.inbox(userId) };
     }
     if (pathname === "/emulator/settings" && method === "GET") return { status: 200, body: settings };
     if (pathname === "/emulator/operator" && method === "POST") {
@@ -544,8 +548,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
           const headers: Record<string, string> = fault.retryAfterSeconds
             ? { "retry-after": String(fault.retryAfterSeconds) }
             : {};
-          const message = fault.status === 429 ? "Too many requests" : "Internal server error";
-          send({ status: fault.status, body: { message }, headers });
+          send({ status: fault.status, body: { message: faultMessage(fault, (s) => STATUS_CODES[s]) }, headers });
           return true;
         }
         return false;
@@ -573,7 +576,14 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       raw += chunk;
     });
     req.on("end", () => {
-      void answerRequest(req, raw, res);
+      // A bug here must not leave the request hanging, nor crash the process that runs the emulator.
+      answerRequest(req, raw, res).catch((error: unknown) => {
+        options.log?.(`${req.method} ${req.url} -> 500 (emulator error: ${(error as Error)?.message ?? error})`);
+        if (!res.headersSent) {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ message: `emulator error: ${(error as Error)?.message ?? error}` }));
+        } else res.destroy();
+      });
     });
   });
   server.on("connection", (socket) => {
@@ -667,4 +677,13 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       }),
   };
   return emulator;
+}
+
+/** A path segment decoded, or `undefined` when its `%` escapes are malformed (`%E0`, `%zz`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
