@@ -46,7 +46,7 @@ describe("line-responder demo", () => {
     const { code, stderr } = await runCli(["demo", "--seed", "soon"]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'line-responder: --seed must be a whole number above 0, not "soon" (see line-responder --help)\n',
+      'line-responder: --seed must be a whole number above 0, not "soon"; usage: line-responder demo [--seed N] [--users N] [--rules FILE] [--json]\n',
     );
   });
 });
@@ -91,7 +91,7 @@ describe("line-responder emulator", () => {
     const { code, stderr } = await runCli(["emulator", "--port", "70000"]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'line-responder: --port must be a port number (0-65535), not "70000" (see line-responder --help)\n',
+      'line-responder: --port must be a port number (0-65535), not "70000"; usage: line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]\n',
     );
   });
 });
@@ -103,7 +103,7 @@ describe("line-responder emulator --webhook", () => {
       const { code, stdout, stderr } = await runCli(["emulator", "--port", "0", "--webhook", url]);
       expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
       expect(stderr).toBe(
-        `line-responder: --webhook must be an http or https URL (http://127.0.0.1:3000/webhook), not ${JSON.stringify(url)} (see line-responder --help)\n`,
+        `line-responder: --webhook must be an http or https URL (http://127.0.0.1:3000/webhook), not ${JSON.stringify(url)}; usage: line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]\n`,
       );
     },
   );

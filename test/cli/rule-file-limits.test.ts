@@ -50,7 +50,7 @@ describe("rule files the CLI refuses to load", () => {
     const result = await runCli(["lint", path], { LINE_RESPONDER_MAX_RULE_BYTES: "5MB" });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'line-responder: LINE_RESPONDER_MAX_RULE_BYTES must be a whole number of bytes above 0, not "5MB" (see line-responder --help)\n',
+      'line-responder: LINE_RESPONDER_MAX_RULE_BYTES must be a whole number of bytes above 0, not "5MB"; usage: line-responder lint <rules.yaml|json> [--at ISO] [--json]\n',
     );
   });
 });
