@@ -29,6 +29,7 @@ import {
   SetWebhookEndpointRequestSchema,
   TestWebhookEndpointRequestSchema,
 } from "./requests.js";
+import { seededChars, seededUlid } from "./seeded-ids.js";
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions<P extends Profile = "current"> {
@@ -58,6 +59,8 @@ export interface EmulatorOptions<P extends Profile = "current"> {
   /**
    * Seed of the fault dice; default 1. A request's fate depends on the seed and the request (its
    * reply token, retry key or body, the webhook event), not on arrival order, so concurrent runs repeat.
+   * The webhookEventId and reply token of what `userSays` sends come from the seed too (and from
+   * the user, the text and how often they said it), never from a random source.
    */
   seed?: number;
   /** The clock of token expiry, retry-key memory and events; default `Date.now`. */
@@ -432,6 +435,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
     },
   ];
   const knownUsers = new Set<string>();
+  const timesSaid = new Map<string, number>();
 
   const webhookOn = () => capabilitiesOf(profile, settings, now()).webhookDelivered;
 
@@ -613,7 +617,17 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       const nativeMatch = capabilities.nativeKeywordReplies ? native?.match(text, { at }) : undefined;
       const nativeReply = nativeMatch?.rule.reply ?? null;
       if (nativeReply) deliver(userId, "auto-response", nativeReply);
-      const event = textMessageEvent(text, { source: userId, timestamp: at });
+      // The n-th time this user says this text: ids and fault dice follow from it and the seed.
+      const said = `${userId}\n${text}`;
+      const occurrence = timesSaid.get(said) ?? 0;
+      timesSaid.set(said, occurrence + 1);
+      const identity = `${said}\n${occurrence}`;
+      const event = textMessageEvent(text, {
+        source: userId,
+        timestamp: at,
+        webhookEventId: seededUlid(seed, identity, at),
+        replyToken: seededChars(seed, `reply token\n${identity}`, 32),
+      });
       const result: UserSaysResult = {
         webhookEventId: event.webhookEventId,
         webhook: "off",
@@ -636,7 +650,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
           { ...event, deliveryContext: { isRedelivery: i > 0 } },
         ]);
         // A dropped answer: the bot answered, but LINE did not see it in time (as after 2 s).
-        const status = nextFault("webhook", event.webhookEventId)?.drop ? "error" : answered;
+        const status = nextFault("webhook", identity)?.drop ? "error" : answered;
         result.deliveries++;
         result.statuses.push(status);
         if (typeof status === "number" && status >= 200 && status < 300) {
