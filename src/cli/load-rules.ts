@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from "node:path";
 import type { RuleSetIssue } from "../rules/issues.js";
 import { DEFAULT_MAX_RULE_FILE_BYTES, parseRuleSource } from "../rules/parse.js";
 import type { RuleSet } from "../rules/schema.js";
@@ -18,7 +19,12 @@ export async function loadRuleFile(
   try {
     text = await io.readFile(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    const code = (error as NodeJS.ErrnoException).code;
+    // A relative path is read from the working directory: name the file looked for, so a path
+    // copied from the docs (examples/rules/..., which are in the repository, not in the package) is
+    // plainly not there.
+    const where = isAbsolute(path) ? "" : ` (looked for ${resolve(path)})`;
+    const reason = code === "ENOENT" ? `no such file${where}` : (error as Error).message;
     throw new InputError(`cannot read ${path}: ${reason}`);
   }
   const maxBytes = maxRuleBytes(io.env[MAX_RULE_BYTES_ENV]);

@@ -81,6 +81,15 @@ describe("line-responder lint", () => {
       stderr: `line-responder: cannot read ${join(dir, "nope.yaml")}: no such file\n`,
     });
   });
+
+  it("a missing relative path: names the file it looked for", async () => {
+    const result = await runCli(["explain", "examples/rules/nope.yaml", "hi"]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `line-responder: cannot read examples/rules/nope.yaml: no such file (looked for ${join(process.cwd(), "examples/rules/nope.yaml")})\n`,
+    });
+  });
 });
 
 describe("line-responder explain", () => {
