@@ -190,7 +190,14 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
 
 /** The synopsis of the command `args` name, or a pointer to the help when they name none. */
 function usageOf(args: readonly string[]): string {
-  const words = args.filter((a) => !a.startsWith("-"));
+  // The words that are not options or their values (`--at 2019-08-05 lint` names lint).
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const option = OPTIONS[arg.replace(/^--/, "") as keyof typeof OPTIONS];
+    if (arg.startsWith("-")) i += option?.type === "string" ? 1 : 0;
+    else words.push(arg);
+  }
   const [first, second] = words;
   if (first === "modes") {
     return SYNOPSIS[`modes ${second}`] ?? "line-responder modes simulate|diagram|check ... (line-responder --help)";

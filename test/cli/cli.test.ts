@@ -175,6 +175,11 @@ describe("usage errors: exit 2, one line", () => {
     [["explain", "x.yaml", "hi", "--at"], "--at needs a value", "line-responder explain <rules.yaml|json>"],
     [["lint", "x.yaml", "--json=yes"], "--json takes no value", "line-responder lint <rules.yaml|json>"],
     [["modes", "diagram", "--nope"], "unknown option --nope", "line-responder modes diagram --profile"],
+    [
+      ["--at", "2019-08-05", "lint", "x.yaml", "--nope"],
+      "unknown option --nope",
+      "line-responder lint <rules.yaml|json>",
+    ],
   ])("%j: the mistake and the command's usage in one line, exit 2", async (args, message, usage) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
