@@ -26,7 +26,9 @@ async function rate(task: (i: number) => Promise<unknown>): Promise<number> {
 console.log(
   `# store benchmark: node ${process.version}, ${cpus().length} cores, ${CLAIMS} operations each, ${CONCURRENCY} concurrent\n`,
 );
-console.log("| store | new claims/s | duplicate claims/s | event claims/s | event + claim/s | grants/s | listed claims/s |");
+console.log(
+  "| store | new claims/s | duplicate claims/s | event claims/s | event + claim/s | grants/s | listed claims/s |",
+);
 console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const target of targets) {
   if (!target.available) {
@@ -67,7 +69,9 @@ for (const target of targets) {
     }),
     client: { replyMessage: async () => ({}), pushMessage: async () => ({ sentMessages: [{ id: "1" }] }) },
   });
-  const grants = await rate((i) => responder.grant({ userId: `G${i}`, rewardId: "apology", reason: "bench", key: `g${i}` }));
+  const grants = await rate((i) =>
+    responder.grant({ userId: `G${i}`, rewardId: "apology", reason: "bench", key: `g${i}` }),
+  );
   // Paging every claim the run made (about 4 x CLAIMS), 500 a page, as the claims command does.
   let listed = 0;
   const listStarted = performance.now();
@@ -77,7 +81,9 @@ for (const target of targets) {
     after = page.next;
   }
   const listRate = listed / ((performance.now() - listStarted) / 1000);
-  const cells = [fresh, again, events, keywordEvents, grants, listRate].map((n) => Math.round(n).toLocaleString("en-US"));
+  const cells = [fresh, again, events, keywordEvents, grants, listRate].map((n) =>
+    Math.round(n).toLocaleString("en-US"),
+  );
   console.log(`| ${target.name} | ${cells.join(" | ")} |`);
   await data.cleanup();
 }

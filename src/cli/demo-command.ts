@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { type DemoReport, type DemoSdk, runDemo, type TimelineEntry } from "../demo/run-demo.js";
+import { type DemoReport, type DemoSdk, DemoSetupError, runDemo, type TimelineEntry } from "../demo/run-demo.js";
 import { type CliIO, InputError, UsageError } from "./io.js";
 import { loadRuleFile } from "./load-rules.js";
 
@@ -52,8 +52,14 @@ export async function demoCommand(
             io.stdout(`\n${RUN_TITLES[entry.run]}\n`);
             lastRun = entry.run;
           }
-          io.stdout(`  ${entry.seconds.toFixed(1).padStart(5)}s  ${entry.text}\n`);
+          // No elapsed seconds here: they change from run to run, and a run with one seed must
+          // print the same text every time (--json keeps them).
+          io.stdout(`  - ${entry.text}\n`);
         },
+  }).catch((error: unknown) => {
+    if (error instanceof DemoSetupError)
+      throw new InputError(`${values.rules ?? "the demo's campaign"}: ${error.message}`);
+    throw error;
   });
   if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(`\n${table(report)}\n${verdict(report)}\n`);

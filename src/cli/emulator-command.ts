@@ -20,6 +20,11 @@ export async function emulatorCommand(
   if (quota !== undefined && !(Number.isInteger(quota) && quota >= 0)) {
     throw new UsageError(`--quota must be a whole number, not ${JSON.stringify(values.quota)}`);
   }
+  if (values.webhook !== undefined && !isHttpUrl(values.webhook)) {
+    throw new UsageError(
+      `--webhook must be an http or https URL (http://127.0.0.1:3000/webhook), not ${JSON.stringify(values.webhook)}`,
+    );
+  }
   const nativeRules = values.rules === undefined ? undefined : (await loadRuleFile(values.rules, io)).ruleSet;
   const channelSecret = io.env.LINE_CHANNEL_SECRET || DEFAULT_SECRET;
   const channelAccessToken = io.env.LINE_CHANNEL_ACCESS_TOKEN || DEFAULT_TOKEN;
@@ -56,4 +61,13 @@ export async function emulatorCommand(
   await (io.untilStopped?.() ?? new Promise<void>(() => {}));
   await emulator.close();
   return 0;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
 }

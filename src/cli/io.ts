@@ -5,6 +5,8 @@ export interface CliIO {
   readFile: (path: string) => Promise<string>;
   /** Environment variables (the channel access token of `modes check`). */
   env: Readonly<Record<string, string | undefined>>;
+  /** The package's version, printed by `--version`. */
+  version?: string;
   /** Resolves when a long-running command (`emulator`) should stop: Ctrl-C in a terminal, the test's say-so in tests. */
   untilStopped?: () => Promise<void>;
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { run } from "./run.js";
 
@@ -7,6 +8,7 @@ run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFile(path, "utf8"),
   env: process.env,
+  version: packageVersion(),
   untilStopped: () =>
     new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
@@ -22,3 +24,13 @@ run(process.argv.slice(2), {
     process.exitCode = 70;
   },
 );
+
+// package.json sits two folders up from both src/cli/main.ts and dist/cli/main.js.
+function packageVersion(): string | undefined {
+  try {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    return typeof version === "string" ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,17 +11,28 @@ import { ApiError, type CliIO, InputError, UsageError } from "./io.js";
 import { issueLine, lintCommand, plural } from "./lint-command.js";
 import { CHECK_OPTIONS, checkCommand, diagramCommand, simulateCommand } from "./modes-command.js";
 
+// One synopsis per command: the help lists them all, a usage error prints the one of its command.
+const SYNOPSIS: Record<string, string> = {
+  lint: "line-responder lint <rules.yaml|json> [--at ISO] [--json] [--verbose]",
+  explain: "line-responder explain <rules.yaml|json> <text...> [--at ISO] [--source user|group|room] [--json]",
+  "modes simulate":
+    "line-responder modes simulate --profile current|legacy --from '<state json>' [--rules FILE] [--at ISO] [--strict] [--json] STEP...",
+  "modes diagram": "line-responder modes diagram --profile current|legacy [--format mermaid|dot]",
+  "modes check":
+    "line-responder modes check --rules FILE --declared '<state json>' [--profile current|legacy] [--api-base URL] [--at ISO] [--json] [--probe] [--watch [--interval 5m] [--notify URL]]",
+  demo: "line-responder demo [--seed N] [--users N] [--rules FILE] [--json]",
+  emulator:
+    "line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]",
+  grant:
+    "line-responder grant --rules FILE --store URL --reward ID (--user ID... | --users FILE) [--reason TEXT] [--key PREFIX] [--yes] [--api-base URL]",
+  claims:
+    "line-responder claims --store URL [--reward ID] [--user ID] [--status S] [--format table|csv|json] [--rules FILE]",
+};
+
 const USAGE = `Usage:
-  line-responder lint <rules.yaml|json> [--at ISO] [--json] [--verbose]
-  line-responder explain <rules.yaml|json> <text...> [--at ISO] [--source user|group|room] [--json]
-  line-responder modes simulate --profile current|legacy --from '<state json>' [--rules FILE] [--at ISO] [--strict] [--json] STEP...
-  line-responder modes diagram --profile current|legacy [--format mermaid|dot]
-  line-responder modes check --rules FILE --declared '<state json>' [--profile current|legacy] [--api-base URL] [--at ISO] [--json]
-                             [--probe] [--watch [--interval 5m] [--notify URL]]
-  line-responder demo [--seed N] [--users N] [--rules FILE] [--json]
-  line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]
-  line-responder grant --rules FILE --store URL --reward ID (--user ID... | --users FILE) [--reason TEXT] [--key PREFIX] [--yes] [--api-base URL]
-  line-responder claims --store URL [--reward ID] [--user ID] [--status S] [--format table|csv|json] [--rules FILE]
+${Object.values(SYNOPSIS)
+  .map((line) => `  ${line}\n`)
+  .join("")}  line-responder --version
 
 Commands:
   lint            check a rule file; exit 1 on errors, 0 when only warnings remain
@@ -51,6 +62,10 @@ Options:
   --json         machine-readable output
   --verbose      lint: also list the rules that opted out of the guard (guard: false)
   -h, --help     show this help
+  --version      print the version
+
+Environment:
+  LINE_RESPONDER_MAX_RULE_BYTES  the size limit of rule files in bytes (default 5 MiB)
 `;
 
 const OPTIONS = {
@@ -80,6 +95,7 @@ const OPTIONS = {
   verbose: { type: "boolean", default: false },
   ...CHECK_OPTIONS,
   help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", default: false },
 } as const;
 
 // Which options each command takes; any other given option is a usage error, not silently ignored.
@@ -105,9 +121,10 @@ const TAKES_OPERANDS: readonly string[] = ["lint", "explain", "modes simulate"];
  * User mistakes print one line each, never a stack trace.
  */
 export async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const given = joinNegativeValues(args);
   try {
     const { values, positionals, tokens } = parseArgs({
-      args: [...args],
+      args: given,
       allowPositionals: true,
       options: OPTIONS,
       tokens: true,
@@ -116,15 +133,20 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
       io.stdout(USAGE);
       return 0;
     }
+    if (values.version && positionals.length === 0) {
+      io.stdout(`line-responder ${io.version ?? "(version unknown)"}\n`);
+      return 0;
+    }
     const [first, second] = positionals;
     if (first === undefined) throw new UsageError("missing command");
     const command = first === "modes" ? `modes ${second ?? ""}`.trim() : first;
     const takes = TAKES[command];
     if (!takes) {
+      if (first !== "modes") throw new UsageError(`unknown command "${first}"`);
       throw new UsageError(
-        first === "modes"
-          ? `unknown modes command "${second ?? ""}" (simulate, diagram, check)`
-          : `unknown command "${first}"`,
+        second === undefined
+          ? "modes: missing subcommand (simulate, diagram or check)"
+          : `modes: unknown subcommand "${second}" (simulate, diagram or check)`,
       );
     }
     for (const token of tokens) {
@@ -187,17 +209,62 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
       io.stderr(`line-responder: cannot read the account: ${error.message}\n`);
       return 3;
     }
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      // One line for a mistake in a command; the whole usage only when there is no command at all.
-      if (args.length === 0) io.stderr(`line-responder: ${(error as Error).message}\n\n${USAGE}`);
-      else io.stderr(`line-responder: ${(error as Error).message} (see line-responder --help)\n`);
+    const message = error instanceof UsageError ? error.message : parseArgsMessage(error);
+    if (message !== undefined) {
+      // One line for a mistake in a command, with that command's usage; the whole usage only when
+      // there is no command at all.
+      if (args.length === 0) io.stderr(`line-responder: ${message}\n\n${USAGE}`);
+      else io.stderr(`line-responder: ${message}; usage: ${usageOf(given)}\n`);
       return 2;
     }
     throw error;
   }
 }
 
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+/** The synopsis of the command `args` name, or a pointer to the help when they name none. */
+function usageOf(args: readonly string[]): string {
+  // The words that are not options or their values (`--at 2019-08-05 lint` names lint).
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const option = OPTIONS[arg.replace(/^--/, "") as keyof typeof OPTIONS];
+    if (arg.startsWith("-")) i += option?.type === "string" ? 1 : 0;
+    else words.push(arg);
+  }
+  const [first, second] = words;
+  if (first === "modes") {
+    return SYNOPSIS[`modes ${second}`] ?? "line-responder modes simulate|diagram|check ... (line-responder --help)";
+  }
+  return (first !== undefined && SYNOPSIS[first]) || "line-responder <command> ... (line-responder --help)";
+}
+
+/**
+ * `--seed -1`: parseArgs reads `-1` as an option and refuses the value as ambiguous; a negative
+ * number after an option that takes a value is that value, so the command's own check can name it.
+ */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    const next = args[i + 1];
+    const takesValue = name !== undefined && OPTIONS[name as keyof typeof OPTIONS]?.type === "string";
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/** parseArgs' own errors, reworded to name the option in one line; undefined for other errors. */
+function parseArgsMessage(error: unknown): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_") || typeof message !== "string") return undefined;
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "an option";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return /does not take an argument/.test(message) ? `${option} takes no value` : `${option} needs a value`;
+  }
+  return message.split("\n")[0];
 }

@@ -22,6 +22,7 @@ import {
   startBaselineBot,
 } from "./baseline-bot.js";
 import { buildScenario, type Say } from "./scenario.js";
+import { spellingsOf } from "./spellings.js";
 import { runWatchScene, type WatchSceneReport } from "./watch-scene.js";
 
 /** What `@line/bot-sdk` must offer the demo: the baseline's calls, and a client line-responder sends with. */
@@ -79,6 +80,11 @@ const DEMO_FAULTS: Fault[] = [
   { endpoint: "webhook", rate: 0.05, drop: true },
 ];
 
+/** The rule file cannot drive the demo (no reward rule, no media to count deliveries by). */
+export class DemoSetupError extends Error {
+  override readonly name = "DemoSetupError";
+}
+
 /** Moves the campaign's window around now, so the demo runs whatever the date. */
 export function campaignAroundNow(ruleSet: RuleSet, now = Date.now()): RuleSet {
   const iso = (t: number) => new Date(t).toISOString();
@@ -132,14 +138,19 @@ export async function runDemo(options: {
 }): Promise<DemoReport> {
   const seed = options.seed ?? 20190805;
   const ruleSet = campaignAroundNow(options.ruleSet);
-  const scenario = buildScenario(seed, options.users);
-  const rule = ruleSet.rules.find((r) => r.reward !== undefined);
+  const rule = ruleSet.rules.find((r) => r.reward !== undefined && r.match !== "regex");
   const reward = rule?.reward === undefined ? undefined : ruleSet.rewards[rule.reward];
-  if (!rule || !reward) throw new Error("the demo's rule file needs a rule with a reward");
+  if (!rule || !reward) throw new DemoSetupError("the demo needs a rule with a reward and keywords (not regex)");
+  // The users type the keywords of this file, in the spellings its folds read as the keyword.
+  const scenario = buildScenario(seed, spellingsOf(rule.keywords, ruleSet.normalize), options.users);
   const rewardUrl = (
     reward.messages.find((m) => "originalContentUrl" in m) as { originalContentUrl?: string } | undefined
   )?.originalContentUrl;
-  if (!rewardUrl) throw new Error("the demo's reward needs a message with originalContentUrl (audio, image or video)");
+  if (!rewardUrl) {
+    throw new DemoSetupError(
+      `the demo needs reward "${rule.reward}" to send a message with originalContentUrl (audio, image or video)`,
+    );
+  }
   const timeline: TimelineEntry[] = [];
   const before = scenario.says.slice(0, scenario.switchAfter);
   const after = scenario.says.slice(scenario.switchAfter);
@@ -207,7 +218,7 @@ export async function runDemo(options: {
         );
         const failed = em.requests.filter((r) => r.path === "/v2/bot/message/reply" && r.status !== 200).length;
         note(
-          `${failed} replies failed (5xx, 429, used tokens after redeliveries); nothing retried, nothing backfilled`,
+          `${failed} ${failed === 1 ? "reply" : "replies"} failed (5xx, 429, used tokens after redeliveries); nothing retried, nothing backfilled`,
         );
       },
     };

@@ -5,20 +5,6 @@
 import { seededRandom } from "../testing/emulator/faults.js";
 import { userId } from "../testing/events.js";
 
-/** How users really type the keyword プレゼント (and the rule's other keyword, present). */
-export const SPELLINGS = [
-  "プレゼント",
-  "ﾌﾟﾚｾﾞﾝﾄ",
-  "ぷれぜんと",
-  "プレゼント！",
-  "プレゼント🎁",
-  " プレゼント ",
-  "プレゼント\u3000",
-  "ＰＲＥＳＥＮＴ",
-  "Present",
-  "ﾌﾟﾚｾﾞﾝﾄ!!",
-] as const;
-
 /** One message a simulated user sends. */
 export interface Say {
   user: string;
@@ -32,13 +18,17 @@ export interface Scenario {
   switchAfter: number;
 }
 
-/** 200 users (by default), a fifth of them twice, the switch at 40% of the day. */
-export function buildScenario(seed: number, userCount = 200): Scenario {
+/**
+ * 200 users (by default), a fifth of them twice, each message one of `spellings` (see
+ * `spellingsOf`), the switch at 40% of the day.
+ */
+export function buildScenario(seed: number, spellings: readonly string[], userCount = 200): Scenario {
+  if (spellings.length === 0) throw new Error("the demo needs at least one spelling of a keyword");
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
   const users = Array.from({ length: userCount }, (_, i) => userId(`demo-${seed}-${i}`));
-  const says: Say[] = users.map((user) => ({ user, text: pick(SPELLINGS) }));
-  for (const user of users) if (random() < 0.2) says.push({ user, text: pick(SPELLINGS) });
+  const says: Say[] = users.map((user) => ({ user, text: pick(spellings) }));
+  for (const user of users) if (random() < 0.2) says.push({ user, text: pick(spellings) });
   // Fisher-Yates: second messages land anywhere in the day, as they do.
   for (let i = says.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -51,15 +51,20 @@ function header(headers: unknown, name: string): string | undefined {
   return found === undefined ? undefined : String(found[1]);
 }
 
+// A proxy or LINE's edge may answer with any text: `null`, a number, an HTML page. Only an
+// object's string `message` is LINE's message; any other text is quoted as it came.
 function parseBody(body: unknown): { message?: string } {
+  let parsed = body;
   if (typeof body === "string") {
     try {
-      return JSON.parse(body) as { message?: string };
+      parsed = JSON.parse(body);
     } catch {
-      return { message: body };
+      return body === "" ? {} : { message: body };
     }
   }
-  return body && typeof body === "object" ? (body as { message?: string }) : {};
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
+  const { message } = parsed as { message?: unknown };
+  return typeof message === "string" ? (parsed as { message: string }) : { ...parsed, message: undefined };
 }
 
 /** `Retry-After` in ms: seconds, or an HTTP date. */

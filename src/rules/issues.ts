@@ -11,6 +11,7 @@ export { formatPath } from "../validation/path.js";
 /** Stable identifiers of every problem, for filtering and for tests. */
 export type IssueCode =
   | "invalid-syntax"
+  | "file-too-large"
   | "invalid-value"
   | "unknown-field"
   | "duplicate-rule-id"

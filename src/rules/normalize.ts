@@ -199,6 +199,7 @@ export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): st
   const out = scratch;
   let n = 0;
   let changed = false;
+  let droppedSelector = false;
   for (let i = 0; i < length; i++) {
     let c = s.charCodeAt(i);
     const cls = CHAR_CLASS[c];
@@ -213,11 +214,16 @@ export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): st
           changed = true;
         } else needsLowerCase = true;
       }
-      out[n++] = c;
-      continue;
+      // A character that may have case can still be one the folds below touch (U+2212 MINUS SIGN,
+      // U+00A0 NO-BREAK SPACE): only the ones with no other class are done here.
+      if ((cls & ~(UPPER_ASCII | MAY_HAVE_CASE)) === 0) {
+        out[n++] = c;
+        continue;
+      }
     }
     if (dropSelectors && cls & VARIATION_SELECTOR) {
       changed = true;
+      droppedSelector = true;
       continue;
     }
     if (foldKana && cls & HIRAGANA) {
@@ -249,6 +255,25 @@ export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): st
     n--;
     changed = true;
   }
-  const folded = changed ? String.fromCharCode.apply(null, out.subarray(0, n) as unknown as number[]) : s;
-  return needsLowerCase ? folded.toLowerCase() : folded;
+  const folded = changed ? fromCharCodes(out, n) : s;
+  const result = needsLowerCase ? folded.toLowerCase() : folded;
+  // Rare texts need a second pass to reach a fixed point, so that normalizing twice changes
+  // nothing: a dropped selector can let NFKC compose its neighbours (`e\uFE0F\u0301` → `é`), and
+  // toLowerCase() can produce characters NFKC or the loop fold. Common texts (ASCII, kana) skip it.
+  if (result !== s && (droppedSelector || needsLowerCase)) return normalizeResolved(result, o);
+  return result;
+}
+
+// String.fromCharCode.apply takes its arguments on the stack, which overflows near 130 000 code
+// units: long texts are converted in slices.
+const SLICE = 8192;
+
+function fromCharCodes(codes: Uint16Array, length: number): string {
+  if (length <= SLICE) return String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]);
+  let text = "";
+  for (let from = 0; from < length; from += SLICE) {
+    const slice = codes.subarray(from, Math.min(from + SLICE, length));
+    text += String.fromCharCode.apply(null, slice as unknown as number[]);
+  }
+  return text;
 }

@@ -33,21 +33,55 @@ import { markValidated } from "./validated.js";
  * matcher.match("ﾌﾟﾚｾﾞﾝﾄ！")?.ruleId; // "survey-gift"
  * ```
  */
-export function parseRuleSet(input: unknown): RuleSet {
-  return parseRuleSource(input).ruleSet;
+export function parseRuleSet(input: unknown, options?: ParseRuleSetOptions): RuleSet {
+  return parseRuleSource(input, options).ruleSet;
 }
+
+/** Limits of {@link parseRuleSet}, which reads text that may come from anyone who can edit a rule file. */
+export interface ParseRuleSetOptions {
+  /**
+   * The largest rule file text accepted, in UTF-8 bytes (default {@link DEFAULT_MAX_RULE_FILE_BYTES}).
+   * A bigger text is refused with a `file-too-large` issue before it is parsed: parsing tens of
+   * megabytes of YAML takes seconds and gigabytes of memory.
+   */
+  maxBytes?: number;
+}
+
+/** 5 MiB: tens of thousands of rules, far beyond any campaign, and parsed in well under a second. */
+export const DEFAULT_MAX_RULE_FILE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * How many times YAML aliases (`*name`) may repeat an anchored node. A few aliases are normal
+ * (one reward's messages reused); a "billion laughs" file nests them to expand exponentially.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * {@link parseRuleSet}, plus a function that adds source lines to issues found later (lint
  * warnings), for tools that print them. Internal: the CLI uses it.
  */
-export function parseRuleSource(input: unknown): {
+export function parseRuleSource(
+  input: unknown,
+  options: ParseRuleSetOptions = {},
+): {
   ruleSet: RuleSet;
   locate: (issues: RuleSetIssue[]) => RuleSetIssue[];
 } {
   let data = input;
   let source: SourceMap | undefined;
   if (typeof input === "string") {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_RULE_FILE_BYTES;
+    const bytes = utf8Length(input, maxBytes);
+    if (bytes > maxBytes) {
+      throw new RuleSetError([
+        {
+          severity: "error",
+          code: "file-too-large",
+          path: "",
+          message: `the rule file is over ${formatBytes(maxBytes)} (the limit; the maxBytes option of parseRuleSet raises it)`,
+        },
+      ]);
+    }
     const lineCounter = new LineCounter();
     const document = parseDocument(input, { lineCounter, prettyErrors: true });
     if (document.errors.length > 0) {
@@ -63,7 +97,20 @@ export function parseRuleSource(input: unknown): {
         })),
       );
     }
-    data = document.toJS();
+    try {
+      data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // The yaml package throws a ReferenceError when aliases expand past maxAliasCount.
+      if (!(error instanceof ReferenceError)) throw error;
+      throw new RuleSetError([
+        {
+          severity: "error",
+          code: "invalid-syntax",
+          path: "",
+          message: `not valid YAML or JSON: its aliases (*name) expand past the limit of ${MAX_ALIAS_COUNT} repetitions; write the repeated values out`,
+        },
+      ]);
+    }
     source = { document, lineCounter };
   }
 
@@ -122,4 +169,26 @@ function withLines(issues: RuleSetIssue[], source: SourceMap | undefined): RuleS
     }
     return issue;
   });
+}
+
+// Counts UTF-8 bytes without Buffer (Workers have none), stopping once past `limit`.
+function utf8Length(text: string, limit: number): number {
+  if (text.length > limit) return text.length; // at least one byte per code unit
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4; // a surrogate pair: one four-byte character
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${bytes} bytes`;
 }

@@ -32,7 +32,7 @@ export function parseInstant(text: string, timeZone: string): number | undefined
   ) as [number, number, number, number, number, number];
   const fraction = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0"));
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  const wall = utc(year, month - 1, day, hour, minute, second, fraction);
   if (new Date(wall).getUTCDate() !== day) return undefined;
   const offset = m[8];
   if (offset === "Z") return wall;
@@ -46,6 +46,13 @@ export function parseInstant(text: string, timeZone: string): number | undefined
   return zonedToEpoch(wall, timeZone);
 }
 
+/** Date.UTC without its two-digit-year rule, which reads years 0 to 99 as 1900 to 1999. */
+function utc(year: number, month0: number, day: number, hour: number, minute: number, second: number, ms = 0): number {
+  const date = new Date(Date.UTC(2000, month0, day, hour, minute, second, ms));
+  date.setUTCFullYear(year);
+  return date.getTime();
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 // Building a DateTimeFormat costs far more than using one; rule sets use one or two zones.
@@ -56,6 +63,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       timeZone,
       hourCycle: "h23",
       weekday: "short",
+      era: "short",
       year: "numeric",
       month: "numeric",
       day: "numeric",
@@ -76,7 +84,8 @@ export function wallClock(
   const parts = formatterFor(timeZone).formatToParts(epoch);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return {
-    year: Number(get("year")),
+    // Intl counts years before 1 AD as 1 BC, 2 BC...; astronomical years (0, -1...) are what Date uses.
+    year: get("era") === "BC" ? 1 - Number(get("year")) : Number(get("year")),
     month: Number(get("month")),
     day: Number(get("day")),
     hour: Number(get("hour")),
@@ -89,7 +98,7 @@ export function wallClock(
 /** Offset of `timeZone` from UTC at `epoch`, in milliseconds (Tokyo: +9 h). */
 function offsetAt(epoch: number, timeZone: string): number {
   const { year, month, day, hour, minute, second } = wallClock(epoch, timeZone);
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const asUtc = utc(year, month - 1, day, hour, minute, second);
   return asUtc - (epoch - (((epoch % 1000) + 1000) % 1000));
 }
 
@@ -107,8 +116,10 @@ export function formatInstant(epoch: number, timeZone: string): string {
   const local = new Date(epoch + offset).toISOString().slice(0, 19);
   if (offset === 0) return `${local}Z`;
   const sign = offset < 0 ? "-" : "+";
-  const abs = Math.abs(offset) / 60_000;
-  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
-  const mm = String(abs % 60).padStart(2, "0");
-  return `${local}${sign}${hh}:${mm}`;
+  // Zones before standard time kept local mean time, whose offsets have seconds (Tokyo: +09:18:59).
+  const abs = Math.round(Math.abs(offset) / 1000);
+  const hh = String(Math.floor(abs / 3600)).padStart(2, "0");
+  const mm = String(Math.floor(abs / 60) % 60).padStart(2, "0");
+  const ss = abs % 60 === 0 ? "" : `:${String(abs % 60).padStart(2, "0")}`;
+  return `${local}${sign}${hh}:${mm}${ss}`;
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,6 +81,15 @@ describe("line-responder lint", () => {
       stderr: `line-responder: cannot read ${join(dir, "nope.yaml")}: no such file\n`,
     });
   });
+
+  it("a missing relative path: names the file it looked for", async () => {
+    const result = await runCli(["explain", "examples/rules/nope.yaml", "hi"]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `line-responder: cannot read examples/rules/nope.yaml: no such file (looked for ${join(process.cwd(), "examples/rules/nope.yaml")})\n`,
+    });
+  });
 });
 
 describe("line-responder explain", () => {
@@ -149,15 +158,37 @@ describe("usage errors: exit 2, one line", () => {
     [["explain", example], "give at least one text"],
     [["explain", example, "x", "--at", "yesterday"], '--at "yesterday" is not an ISO 8601 time'],
     [["explain", example, "x", "--source", "channel"], "--source must be one of user, group, room"],
-    [["lint", example, "--bogus"], "Unknown option '--bogus'"],
+    [["lint", example, "--bogus"], "unknown option --bogus"],
     [["lint", example, "--source", "group"], "lint does not take --source"],
-    [["modes"], 'unknown modes command ""'],
+    [["modes"], "modes: missing subcommand (simulate, diagram or check)"],
   ])("%j", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     if (args.length === 0) expect(result.stderr).toContain("Usage:");
     else expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    [["demo", "--seed", "-1"], '--seed must be a whole number above 0, not "-1"', "line-responder demo [--seed N]"],
+    [["demo", "--users", "-5"], '--users must be a whole number above 0, not "-5"', "line-responder demo [--seed N]"],
+    [["emulator", "--quota", "-3"], '--quota must be a whole number, not "-3"', "line-responder emulator [--port N]"],
+    [["lint", "x.yaml", "--bogus"], "unknown option --bogus", "line-responder lint <rules.yaml|json>"],
+    [["explain", "x.yaml", "hi", "--at"], "--at needs a value", "line-responder explain <rules.yaml|json>"],
+    [["lint", "x.yaml", "--json=yes"], "--json takes no value", "line-responder lint <rules.yaml|json>"],
+    [["modes", "diagram", "--nope"], "unknown option --nope", "line-responder modes diagram --profile"],
+    [
+      ["--at", "2019-08-05", "lint", "x.yaml", "--nope"],
+      "unknown option --nope",
+      "line-responder lint <rules.yaml|json>",
+    ],
+  ])("%j: the mistake and the command's usage in one line, exit 2", async (args, message, usage) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^line-responder: [^\n]*\n$/);
+    expect(result.stderr).toContain(`line-responder: ${message}; usage: ${usage}`);
+    expect(result.stderr).not.toMatch(/To specify a positional|ambiguous|Unknown option/);
   });
 
   it("--help prints the usage, exit 0", async () => {
@@ -186,6 +217,11 @@ describe("the real process", () => {
     expect(explain.code).toBe(1);
     expect(explain.stderr).toContain("must not be empty");
     expect(explain.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--version prints the package's version, exit 0", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(await spawn("--version")).toEqual({ code: 0, stdout: `line-responder ${version}\n`, stderr: "" });
   });
 
   it("exits 0 on a good file", async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DemoReport } from "../../src/demo/run-demo.js";
 import { runCli } from "../helpers/cli.js";
@@ -35,16 +38,53 @@ describe("line-responder demo", () => {
     );
   }, 60_000);
 
-  it("the same seed gives the same numbers, even with two runs at once", async () => {
-    const runs = await Promise.all([
-      runCli(["demo", "--json", "--users", "40"]),
-      runCli(["demo", "--json", "--users", "40"]),
-    ]);
-    const [a, b] = runs.map((r) => JSON.parse(r.stdout) as DemoReport);
-    expect(a?.baseline).toEqual(b?.baseline);
-    expect(a?.lineResponder).toEqual(b?.lineResponder);
-    expect(a?.lineResponder.rewardedOnce).toBe(40);
+  it("the same seed prints the same text, failed replies and retries included, even with two runs at once", async () => {
+    const runs = await Promise.all([runCli(["demo", "--users", "120"]), runCli(["demo", "--users", "120"])]);
+    // The guard's refusal names the moment of the switch, which is the real clock's.
+    const [a, b] = runs.map((r) => r.stdout.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d/g, "<time>"));
+    expect(a).toMatch(/\d+ repl(y|ies) failed/);
+    expect(a).toMatch(/\d+ sends retried/);
+    expect(a).toBe(b);
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+  }, 120_000);
+
+  it("--rules FILE: users type that file's keywords, in the spellings its folds read as them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "line-responder-demo-"));
+    try {
+      const rules = join(dir, "cake.yaml");
+      writeFileSync(
+        rules,
+        `version: 1
+rewards:
+  cake: { messages: [{ type: image, originalContentUrl: "https://example.com/cake.png", previewImageUrl: "https://example.com/cake-s.png" }] }
+rules:
+  - { id: cake, keywords: [ケーキ, cake], reward: cake, window: { from: "2026-01-01", until: "2026-01-08" } }
+`,
+      );
+      const { code, stdout } = await runCli(["demo", "--json", "--users", "30", "--rules", rules]);
+      const report = JSON.parse(stdout) as DemoReport;
+      expect(report.lineResponder).toMatchObject({ sent: 30, rewardedOnce: 30, neverRewarded: 0 });
+      expect(code).toBe(0);
+      const texts = report.timeline.map((entry) => entry.text).join("\n");
+      expect(texts).toContain('campaign "cake" live');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
+
+  it("--rules FILE without a reward rule: one line, exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "line-responder-demo-"));
+    try {
+      const rules = join(dir, "reply-only.yaml");
+      writeFileSync(rules, "version: 1\nrules:\n  - { id: a, keywords: [x], reply: [{type: text, text: hi}] }\n");
+      expect(await runCli(["demo", "--rules", rules])).toMatchObject({
+        code: 1,
+        stderr: `line-responder: ${rules}: the demo needs a rule with a reward and keywords (not regex)\n`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("prints the timeline and the table for people", async () => {
     const { code, stdout } = await runCli(["demo", "--users", "30", "--seed", "7"]);
@@ -57,7 +97,7 @@ describe("line-responder demo", () => {
     const { code, stderr } = await runCli(["demo", "--seed", "soon"]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'line-responder: --seed must be a whole number above 0, not "soon" (see line-responder --help)\n',
+      'line-responder: --seed must be a whole number above 0, not "soon"; usage: line-responder demo [--seed N] [--users N] [--rules FILE] [--json]\n',
     );
   });
 });
@@ -102,7 +142,20 @@ describe("line-responder emulator", () => {
     const { code, stderr } = await runCli(["emulator", "--port", "70000"]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'line-responder: --port must be a port number (0-65535), not "70000" (see line-responder --help)\n',
+      'line-responder: --port must be a port number (0-65535), not "70000"; usage: line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]\n',
     );
   });
+});
+
+describe("line-responder emulator --webhook", () => {
+  it.each(["notaurl", "ftp://example.com/hook", "127.0.0.1:3000/webhook"])(
+    "refuses %j: one line, exit 2",
+    async (url) => {
+      const { code, stdout, stderr } = await runCli(["emulator", "--port", "0", "--webhook", url]);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+      expect(stderr).toBe(
+        `line-responder: --webhook must be an http or https URL (http://127.0.0.1:3000/webhook), not ${JSON.stringify(url)}; usage: line-responder emulator [--port N] [--profile current|legacy] [--webhook URL] [--rules FILE] [--quota N] [--redelivery]\n`,
+      );
+    },
+  );
 });

@@ -183,7 +183,7 @@ describe("modes: wrong input is one line, exit 2", () => {
     [["modes", "simulate", "--profile", "current", "SET_CHAT:on"], "--from '<state json>' is required"],
     [["modes", "diagram", "--profile", "legacy", "--format", "svg"], '--format must be mermaid or dot, not "svg"'],
     [["modes", "diagram", "--profile", "legacy", "--strict"], "modes diagram does not take --strict"],
-    [["modes", "frob"], 'unknown modes command "frob"'],
+    [["modes", "frob"], 'modes: unknown subcommand "frob" (simulate, diagram or check)'],
   ])("%j", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

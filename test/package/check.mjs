@@ -4,7 +4,8 @@
 // temporary copies of the fixture projects under test/package/fixtures (never into this
 // repository), and checks what a user gets: ESM and CommonJS loads of every entry, with and without
 // the optional peers; TypeScript with moduleResolution node16, nodenext and bundler; a
-// Workers-style esbuild bundle with no node: import and no require(. One line per check.
+// Workers-style esbuild bundle with no node: import and no require(; the docs' TypeScript snippets
+// compiled against the installed tarball. One line per check.
 //
 //   node test/package/check.mjs [--keep]   (--keep: leave the temporary folder; kept on failure too)
 import { spawn } from "node:child_process";
@@ -15,6 +16,8 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
+import { KNOWN_SNIPPET_FAILURES } from "../docs/snippet-known-failures.mjs";
+import { againstKnown, docFiles, docSnippets, typeCheck, writeSnippetProject } from "../docs/snippets.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixtures = join(root, "test/package/fixtures");
@@ -202,6 +205,24 @@ for (const resolution of ["node16", "nodenext", "bundler"]) {
     return `consumer.ts, consumer-cjs.cts, stores.mjs (checkJs) compile with TypeScript ${tsVersion}, skipLibCheck off`;
   });
 }
+
+// The READMEs' and guides' TypeScript snippets, as a user with a strict ESM project compiles them
+// against the installed tarball (test/docs/snippets.mjs; `npm test` checks them against the source).
+await check("docs snippets", async () => {
+  const { dir } = await installed("with-peers");
+  const project = join(dir, "docs-snippets");
+  const snippets = docSnippets(root);
+  const sources = await writeSnippetProject(project, snippets);
+  const errors = await typeCheck(project, sources, tsc);
+  const { unexpected, fixed } = againstKnown(errors, KNOWN_SNIPPET_FAILURES);
+  if (unexpected.length || fixed.length) {
+    const gone = fixed.map((f) => `fixed, delete from test/docs/snippet-known-failures.mjs: ${f}`);
+    throw new Error([...unexpected, ...gone].join("\n"));
+  }
+  const skipped = snippets.length - sources.size;
+  const known = KNOWN_SNIPPET_FAILURES.length ? `; ${KNOWN_SNIPPET_FAILURES.length} known errors still listed` : "";
+  return `${sources.size} snippets of ${docFiles(root).length} pages compile under strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess (${skipped} no-check)${known}`;
+});
 
 await check("Workers bundle", async () => {
   const { dir } = await installed("core-only");

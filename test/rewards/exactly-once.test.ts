@@ -88,7 +88,9 @@ for (const target of targets) {
             rules,
             store: killable(store, kill),
             client: new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL }),
-            delivery: { requestTimeoutMs: 200, retry: { baseDelayMs: 10, maxDelayMs: 1500, maxAttempts: 10 } },
+            // Timeouts far above a loaded machine's answer times: a reply that is merely slow must not
+            // read as "outcome unknown" (which ambiguousReply: "push" would send again by design).
+            delivery: { requestTimeoutMs: 1000, retry: { baseDelayMs: 10, maxDelayMs: 1500, maxAttempts: 10 } },
             // A killed delivery's hold on its event and claim runs out this soon (yet longer than any live
             // delivery takes to its first send, even on a loaded machine), so backfill can finish it.
             processingLeaseMs: 5000,
@@ -103,7 +105,8 @@ for (const target of targets) {
           rate: 0.2,
           kinds: ["500-before", "500-after", "429", "timeout-before", "timeout-after"],
           retryAfterSeconds: 1,
-          hangMs: 300,
+          // Held past the client's timeout, so these stay timeouts.
+          hangMs: 1500,
         };
       }
       // Two keyword events per user (gift, coupon), each delivered 3 times. A fifth of the users'
@@ -144,7 +147,7 @@ for (const target of targets) {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
 
-      const claims = (await stores[0]?.listClaims({ limit: 5000 })).claims as RewardClaim[];
+      const { claims } = await (stores[0] as Store).listClaims({ limit: 5000 });
       return { users, claims, kill };
     }
 

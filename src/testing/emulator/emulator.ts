@@ -9,7 +9,7 @@
  * machine's state) decide whether a user's message reaches the webhook, gets a native
  * auto-response, or goes unanswered; failed webhook deliveries are redelivered when enabled.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { capabilitiesOf } from "../../guards/capabilities.js";
 import { createModeMachine, type EventOf, type TransitionResult } from "../../guards/machine.js";
@@ -19,7 +19,7 @@ import { compileRules, type RuleMatcher } from "../../rules/compile.js";
 import type { RuleSet } from "../../rules/schema.js";
 import { formatPath } from "../../validation/path.js";
 import { userId as makeUserId, signedWebhook, textMessageEvent, ulid } from "../events.js";
-import { checkFaults, type Fault, type FaultEndpoint, pickFault, requestRoll } from "./faults.js";
+import { checkFaults, type Fault, type FaultEndpoint, faultMessage, pickFault, requestRoll } from "./faults.js";
 import {
   CouponCreateRequestSchema,
   checkRequest,
@@ -29,6 +29,7 @@ import {
   SetWebhookEndpointRequestSchema,
   TestWebhookEndpointRequestSchema,
 } from "./requests.js";
+import { seededChars, seededUlid } from "./seeded-ids.js";
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions<P extends Profile = "current"> {
@@ -58,6 +59,8 @@ export interface EmulatorOptions<P extends Profile = "current"> {
   /**
    * Seed of the fault dice; default 1. A request's fate depends on the seed and the request (its
    * reply token, retry key or body, the webhook event), not on arrival order, so concurrent runs repeat.
+   * The webhookEventId and reply token of what `userSays` sends come from the seed too (and from
+   * the user, the text and how often they said it), never from a random source.
    */
   seed?: number;
   /** The clock of token expiry, retry-key memory and events; default `Date.now`. */
@@ -432,6 +435,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
     },
   ];
   const knownUsers = new Set<string>();
+  const timesSaid = new Map<string, number>();
 
   const webhookOn = () => capabilitiesOf(profile, settings, now()).webhookDelivered;
 
@@ -465,12 +469,16 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       return fail(400, "the body is not JSON");
     }
     const user = /^\/emulator\/users\/([^/]+)\/(messages|inbox)$/.exec(pathname);
-    if (user && method === "POST" && user[2] === "messages") {
-      if (typeof body.text !== "string" || body.text === "") return fail(400, 'send { "text": "..." }');
-      return { status: 200, body: await emulator.userSays(decodeURIComponent(user[1] as string), body.text) };
+    const userId = user ? decodePathSegment(user[1] as string) : undefined;
+    if (user && userId === undefined) {
+      return fail(400, `the user id ${JSON.stringify(user[1])} in the path is not valid percent-encoding`);
     }
-    if (user && method === "GET" && user[2] === "inbox") {
-      return { status: 200, body: emulator.inbox(decodeURIComponent(user[1] as string)) };
+    if (userId !== undefined && method === "POST" && user?.[2] === "messages") {
+      if (typeof body.text !== "string" || body.text === "") return fail(400, 'send { "text": "..." }');
+      return { status: 200, body: await emulator.userSays(userId, body.text) };
+    }
+    if (userId !== undefined && method === "GET" && user?.[2] === "inbox") {
+      return { status: 200, body: emulator.inbox(userId) };
     }
     if (pathname === "/emulator/settings" && method === "GET") return { status: 200, body: settings };
     if (pathname === "/emulator/operator" && method === "POST") {
@@ -544,8 +552,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
           const headers: Record<string, string> = fault.retryAfterSeconds
             ? { "retry-after": String(fault.retryAfterSeconds) }
             : {};
-          const message = fault.status === 429 ? "Too many requests" : "Internal server error";
-          send({ status: fault.status, body: { message }, headers });
+          send({ status: fault.status, body: { message: faultMessage(fault, (s) => STATUS_CODES[s]) }, headers });
           return true;
         }
         return false;
@@ -573,7 +580,14 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       raw += chunk;
     });
     req.on("end", () => {
-      void answerRequest(req, raw, res);
+      // A bug here must not leave the request hanging, nor crash the process that runs the emulator.
+      answerRequest(req, raw, res).catch((error: unknown) => {
+        options.log?.(`${req.method} ${req.url} -> 500 (emulator error: ${(error as Error)?.message ?? error})`);
+        if (!res.headersSent) {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ message: `emulator error: ${(error as Error)?.message ?? error}` }));
+        } else res.destroy();
+      });
     });
   });
   server.on("connection", (socket) => {
@@ -603,7 +617,17 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       const nativeMatch = capabilities.nativeKeywordReplies ? native?.match(text, { at }) : undefined;
       const nativeReply = nativeMatch?.rule.reply ?? null;
       if (nativeReply) deliver(userId, "auto-response", nativeReply);
-      const event = textMessageEvent(text, { source: userId, timestamp: at });
+      // The n-th time this user says this text: ids and fault dice follow from it and the seed.
+      const said = `${userId}\n${text}`;
+      const occurrence = timesSaid.get(said) ?? 0;
+      timesSaid.set(said, occurrence + 1);
+      const identity = `${said}\n${occurrence}`;
+      const event = textMessageEvent(text, {
+        source: userId,
+        timestamp: at,
+        webhookEventId: seededUlid(seed, identity, at),
+        replyToken: seededChars(seed, `reply token\n${identity}`, 32),
+      });
       const result: UserSaysResult = {
         webhookEventId: event.webhookEventId,
         webhook: "off",
@@ -626,7 +650,7 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
           { ...event, deliveryContext: { isRedelivery: i > 0 } },
         ]);
         // A dropped answer: the bot answered, but LINE did not see it in time (as after 2 s).
-        const status = nextFault("webhook", event.webhookEventId)?.drop ? "error" : answered;
+        const status = nextFault("webhook", identity)?.drop ? "error" : answered;
         result.deliveries++;
         result.statuses.push(status);
         if (typeof status === "number" && status >= 200 && status < 300) {
@@ -667,4 +691,13 @@ export async function startEmulator<P extends Profile = "current">(options: Emul
       }),
   };
   return emulator;
+}
+
+/** A path segment decoded, or `undefined` when its `%` escapes are malformed (`%E0`, `%zz`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

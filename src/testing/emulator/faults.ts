@@ -17,6 +17,11 @@ export interface Fault {
   rate: number;
   /** Answer with this status (5xx, 429...); omit for a dropped connection or latency only. */
   status?: number;
+  /**
+   * The `message` of the error body, as LINE words it (`Invalid reply token`, `You have reached your
+   * monthly limit.`). Default: LINE's wording for the status (`Internal server error` for a 500).
+   */
+  message?: string;
   /** Drop the connection without an answer. */
   drop?: boolean;
   /** Let the request take effect first (messages delivered), then fail the answer. Default false. */
@@ -76,8 +81,29 @@ export function checkFaults(faults: readonly Fault[]): void {
     if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
       throw new TypeError(`${where}.status must be an HTTP error status (400-599)`);
     }
+    if (fault.message !== undefined && (typeof fault.message !== "string" || fault.status === undefined)) {
+      throw new TypeError(`${where}.message must be text, and goes with a status`);
+    }
     if (fault.status === undefined && !fault.drop && fault.latencyMs === undefined) {
       throw new TypeError(`${where} needs status, drop or latencyMs`);
     }
   });
+}
+
+// What LINE's error bodies say for a status when the fault names no message; any other status
+// gets its HTTP reason phrase.
+const LINE_MESSAGES: Readonly<Record<number, string>> = {
+  401: "Authentication failed. Confirm that the access token in the authorization header is valid.",
+  403: "You are not authorized to use this API.",
+  404: "Not found",
+  409: "The retry key is already accepted",
+  429: "Too many requests",
+  500: "Internal server error",
+};
+
+/** The `message` of the error body a fault answers with. */
+export function faultMessage(fault: Fault, reasonPhrase: (status: number) => string | undefined): string {
+  if (fault.message !== undefined) return fault.message;
+  const status = fault.status ?? 500;
+  return LINE_MESSAGES[status] ?? reasonPhrase(status) ?? `HTTP ${status}`;
 }

@@ -1,0 +1,1 @@
+export const KNOWN_SNIPPET_FAILURES: readonly string[];
