@@ -15,6 +15,7 @@ const budgets = {
   "line-responder/fetch": "190 B",
   "line-responder/redis": "3.27 kB",
   "line-responder/postgres": "3.71 kB",
+  "line-responder/d1": "3.15 kB",
   "line-responder/testing": "18.8 kB",
 };
 
@@ -27,6 +28,7 @@ const files = {
   "line-responder/fetch": "adapters/fetch.js",
   "line-responder/redis": "stores/redis.js",
   "line-responder/postgres": "stores/postgres.js",
+  "line-responder/d1": "stores/d1.js",
   "line-responder/testing": "testing/index.js",
 };
 
