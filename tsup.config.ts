@@ -14,6 +14,7 @@ export default defineConfig([
       "adapters/fetch": "src/adapters/fetch.ts",
       "stores/redis": "src/stores/redis.ts",
       "stores/postgres": "src/stores/postgres.ts",
+      "stores/d1": "src/stores/d1.ts",
     },
     format: ["esm", "cjs"],
     dts: true,

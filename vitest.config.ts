@@ -6,6 +6,7 @@ export default defineConfig({
     alias: [
       { find: /^line-responder$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
       { find: /^line-responder\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+      { find: /^line-responder\/d1$/, replacement: new URL("./src/stores/d1.ts", import.meta.url).pathname },
       {
         find: /^line-responder\/(express|fastify|node|lambda|fetch)$/,
         replacement: new URL("./src/adapters/$1.ts", import.meta.url).pathname,

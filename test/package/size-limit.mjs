@@ -9,12 +9,13 @@ const budgets = {
   "line-responder": "23.8 kB",
   "line-responder with zod, yaml, re2js": "219 kB",
   "line-responder/express": "880 B",
-  "line-responder/fastify": "440 B",
+  "line-responder/fastify": "690 B",
   "line-responder/node": "590 B",
   "line-responder/lambda": "640 B",
   "line-responder/fetch": "190 B",
-  "line-responder/redis": "2.07 kB",
-  "line-responder/postgres": "2.94 kB",
+  "line-responder/redis": "3.27 kB",
+  "line-responder/postgres": "3.71 kB",
+  "line-responder/d1": "3.15 kB",
   "line-responder/testing": "18.8 kB",
 };
 
@@ -27,6 +28,7 @@ const files = {
   "line-responder/fetch": "adapters/fetch.js",
   "line-responder/redis": "stores/redis.js",
   "line-responder/postgres": "stores/postgres.js",
+  "line-responder/d1": "stores/d1.js",
   "line-responder/testing": "testing/index.js",
 };
 

@@ -54,74 +54,79 @@ for (const target of targets) {
 
     for (const scenario of scenarios) {
       for (const processBeforeResponse of [false, true]) {
-        it(`${scenario.name}${processBeforeResponse ? ", processBeforeResponse" : ""}: each user rewarded exactly once`, async () => {
-          await api.reset();
-          const data = await target.open();
-          cleanup = data.cleanup;
-          const store = faultyStore(await data.instance());
-          const unexpected: unknown[] = [];
-          const responder: Responder = createResponder({
-            channelSecret: SECRET,
-            rules,
-            store,
-            client: new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL }),
-            processBeforeResponse,
-            processingLeaseMs: LEASE_MS,
-            delivery: { requestTimeoutMs: 500, retry: { baseDelayMs: 10, maxDelayMs: 200 } },
-            onError: (error) => {
-              // Injected faults, and what the pipeline says about them, are expected; anything else is not.
-              const text = String(error);
-              if (!(error instanceof StoreFaultError) && !text.includes("store fault injected")) unexpected.push(error);
-            },
-          });
-          server = createServer(createNodeHandler(responder));
-          await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-          const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-
-          const answers: { status: number; body: string }[] = [];
-          const deliver = async (event: ReturnType<typeof textEvent>, redelivery: boolean) => {
-            const body = envelope(JSON.stringify({ ...event, deliveryContext: { isRedelivery: redelivery } }));
-            const res = await fetch(url, {
-              method: "POST",
-              body,
-              headers: { "x-line-signature": await signBody(SECRET, body) },
+        it(
+          `${scenario.name}${processBeforeResponse ? ", processBeforeResponse" : ""}: each user rewarded exactly once`,
+          async () => {
+            await api.reset();
+            const data = await target.open();
+            cleanup = data.cleanup;
+            const store = faultyStore(await data.instance());
+            const unexpected: unknown[] = [];
+            const responder: Responder = createResponder({
+              channelSecret: SECRET,
+              rules,
+              store,
+              client: new messagingApi.MessagingApiClient({ channelAccessToken: "token", baseURL: api.baseURL }),
+              processBeforeResponse,
+              processingLeaseMs: LEASE_MS,
+              delivery: { requestTimeoutMs: 500, retry: { baseDelayMs: 10, maxDelayMs: 200 } },
+              onError: (error) => {
+                // Injected faults, and what the pipeline says about them, are expected; anything else is not.
+                const text = String(error);
+                if (!(error instanceof StoreFaultError) && !text.includes("store fault injected"))
+                  unexpected.push(error);
+              },
             });
-            const answer = { status: res.status, body: await res.text() };
-            answers.push(answer);
-            return answer.status;
-          };
+            server = createServer(createNodeHandler(responder));
+            await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+            const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
 
-          const users = Array.from({ length: scenario.users ?? USERS }, (_, i) => `F${target.name}${i}`);
-          for (const userId of users) {
-            const event = textEvent("プレゼント", { userId, replyToken: api.issueReplyToken(userId) });
-            scenario.arm(store);
-            let status = await deliver(event, false);
-            scenario.heal(store);
-            // LINE redelivers until it gets a 2xx (bounded here; LINE's own schedule is longer).
-            for (let i = 0; i < 40 && status !== 200; i++) {
-              await new Promise((resolve) => setTimeout(resolve, 50));
-              status = await deliver(event, true);
+            const answers: { status: number; body: string }[] = [];
+            const deliver = async (event: ReturnType<typeof textEvent>, redelivery: boolean) => {
+              const body = envelope(JSON.stringify({ ...event, deliveryContext: { isRedelivery: redelivery } }));
+              const res = await fetch(url, {
+                method: "POST",
+                body,
+                headers: { "x-line-signature": await signBody(SECRET, body) },
+              });
+              const answer = { status: res.status, body: await res.text() };
+              answers.push(answer);
+              return answer.status;
+            };
+
+            const users = Array.from({ length: scenario.users ?? USERS }, (_, i) => `F${target.name}${i}`);
+            for (const userId of users) {
+              const event = textEvent("プレゼント", { userId, replyToken: api.issueReplyToken(userId) });
+              scenario.arm(store);
+              let status = await deliver(event, false);
+              scenario.heal(store);
+              // LINE redelivers until it gets a 2xx (bounded here; LINE's own schedule is longer).
+              for (let i = 0; i < 40 && status !== 200; i++) {
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                status = await deliver(event, true);
+              }
+              expect(status).toBe(200);
+              await responder.drain();
             }
-            expect(status).toBe(200);
-            await responder.drain();
-          }
-          // One backfill, once the leases of deliveries that failed mid-way have run out.
-          await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
-          await responder.backfill({ olderThan: 0 });
+            // One backfill, once the leases of deliveries that failed mid-way have run out.
+            await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
+            await responder.backfill({ olderThan: 0 });
 
-          const claims = (await store.listClaims({ limit: 1000 })).claims;
-          expect(claims.map((c) => [c.userId, c.status]).sort()).toEqual(users.map((u) => [u, "sent"]).sort());
-          const received = new Map<string, number>();
-          for (const d of api.deliveries) received.set(d.to, (received.get(d.to) ?? 0) + 1);
-          expect([...received.entries()].sort()).toEqual(users.map((u) => [u, 1]).sort());
-          for (const answer of answers.filter((a) => a.status !== 200)) {
-            expect(answer.status).toBe(500);
-            expect(Object.keys(JSON.parse(answer.body))).toEqual(["message"]);
-            expect(answer.body).not.toMatch(/\n|\bat .*:\d+/);
-          }
-          expect(unexpected).toEqual([]);
-          expect(store.stats.failures).toBeGreaterThan(0);
-        }, 60_000);
+            const { claims } = await store.listClaims({ limit: 1000 });
+            expect(claims.map((c) => [c.userId, c.status]).sort()).toEqual(users.map((u) => [u, "sent"]).sort());
+            const received = new Map<string, number>();
+            for (const d of api.deliveries) received.set(d.to, (received.get(d.to) ?? 0) + 1);
+            expect([...received.entries()].sort()).toEqual(users.map((u) => [u, 1]).sort());
+            for (const answer of answers.filter((a) => a.status !== 200)) {
+              expect(answer.status).toBe(500);
+              expect(Object.keys(JSON.parse(answer.body))).toEqual(["message"]);
+              expect(answer.body).not.toMatch(/\n|\bat .*:\d+/);
+            }
+            expect(unexpected).toEqual([]);
+            expect(store.stats.failures).toBeGreaterThan(0);
+          },
+          60_000 * (target.timeScale ?? 1),
+        );
       }
     }
   });

@@ -1,7 +1,8 @@
 /**
  * The stores under test: memory always; Redis and PostgreSQL against real servers (REDIS_URL,
  * DATABASE_URL, defaults on 127.0.0.1). Without a server, `npm test` skips that store with one
- * line saying how to enable it; under CI=true a missing server fails the run instead.
+ * line saying how to enable it; under CI=true a missing server fails the run instead. D1 always:
+ * Miniflare runs it locally from npm, each data set a fresh database behind four Worker isolates.
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
@@ -9,6 +10,7 @@ import pg from "pg";
 import { createMemoryStore, type Store } from "../../src/index.js";
 import { createPostgresStore } from "../../src/stores/postgres.js";
 import { createRedisStore } from "../../src/stores/redis.js";
+import { startD1 } from "../helpers/d1/miniflare.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -20,6 +22,11 @@ export interface StoreTarget {
   available: boolean;
   /** Why it is skipped, and how to enable it. */
   skipReason?: string;
+  /**
+   * How many times longer than the suites' defaults leases, waits and test timeouts must be for
+   * this store: its calls take that much longer (default 1). Only time bounds scale, never counts.
+   */
+  timeScale?: number;
   /** A fresh data set; `schema` names the PostgreSQL schema it lives in. */
   open(): Promise<{ instance(): Promise<Store>; cleanup(): Promise<void>; schema?: string }>;
 }
@@ -109,6 +116,16 @@ export const targets: StoreTarget[] = [
           await admin.end();
         },
       };
+    },
+  },
+  {
+    name: "d1",
+    available: true,
+    // Miniflare's D1 answers one call at a time, each in about 5 to 15 ms on a loaded CI machine.
+    timeScale: 5,
+    async open() {
+      const d1 = await startD1();
+      return { instance: async () => d1.store(), cleanup: () => d1.dispose() };
     },
   },
 ];
