@@ -46,7 +46,7 @@ export type GrantResult =
       claimId?: string;
     };
 
-/** Options of {@link Granter.grantMany}. */
+/** Options of `responder.grantMany()`. */
 export interface GrantManyOptions {
   /** Pushes at once; default 4. */
   concurrency?: number;
@@ -54,7 +54,7 @@ export interface GrantManyOptions {
   onProgress?: (done: number, total: number, result: GrantResult) => void;
 }
 
-/** What {@link Granter.grantMany} did, in the order of the requests. */
+/** What `responder.grantMany()` did, in the order of the requests. */
 export interface GrantManyReport {
   results: GrantResult[];
   sent: number;
