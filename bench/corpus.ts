@@ -84,6 +84,64 @@ export function makeCorpus(keywordCount: number, messageCount: number, options: 
   return { rules, messages };
 }
 
+/**
+ * The Japanese-heavy shape of issue #16: keywords of 3 to 8 characters, messages of 10 to 50
+ * characters drawn from hiragana, katakana, kanji and ASCII, 35% of them carrying a keyword (5%
+ * an exact keyword as users type it, 30% a contains keyword inside the chatter).
+ */
+export function makeJapaneseCorpus(
+  keywordCount: number,
+  messageCount: number,
+  options: { exactOnly?: boolean } = {},
+): Corpus {
+  const next = random(keywordCount * 104729 + (options.exactOnly ? 1 : 0));
+  const pick = (alphabet: string) => alphabet[Math.floor(next() * alphabet.length)] as string;
+  const word = (alphabet: string, min: number, max: number) => {
+    const length = min + Math.floor(next() * (max - min + 1));
+    let out = "";
+    for (let i = 0; i < length; i++) out += pick(alphabet);
+    return out;
+  };
+  const alphabetOf = () => {
+    const r = next();
+    return r < 0.35 ? HIRAGANA : r < 0.6 ? KATAKANA : r < 0.85 ? KANJI : ASCII;
+  };
+  const seen = new Set<string>();
+  const rules: Corpus["rules"] = [];
+  while (rules.length < keywordCount) {
+    const keyword = word(alphabetOf(), 3, 8);
+    const key = toKatakana(keyword);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const match = options.exactOnly || rules.length % 2 === 0 ? "exact" : "contains";
+    rules.push({ id: `r${rules.length}`, match, keywords: [keyword] });
+  }
+  // Chatter of exactly `length` characters, in runs of one script each (2 to 8 characters).
+  const chatter = (length: number) => {
+    let out = "";
+    while (out.length < length) out += word(alphabetOf(), 2, 8);
+    return out.slice(0, length);
+  };
+  const exactRules = rules.filter((r) => r.match === "exact");
+  const containsRules = rules.filter((r) => r.match === "contains");
+  const messages: string[] = [];
+  for (let i = 0; i < messageCount; i++) {
+    const r = next();
+    const length = 10 + Math.floor(next() * 41);
+    if (r < 0.05 && exactRules.length > 0) {
+      messages.push(asTyped(exactRules[Math.floor(next() * exactRules.length)]?.keywords[0] as string, next));
+    } else if (r < 0.35 && containsRules.length > 0) {
+      const keyword = containsRules[Math.floor(next() * containsRules.length)]?.keywords[0] as string;
+      const rest = Math.max(0, length - keyword.length);
+      const before = Math.floor(next() * (rest + 1));
+      messages.push(`${chatter(before)}${keyword}${chatter(rest - before)}`);
+    } else {
+      messages.push(chatter(length));
+    }
+  }
+  return { rules, messages };
+}
+
 function toKatakana(text: string): string {
   return text.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
 }

@@ -13,14 +13,20 @@
 import { cpus } from "node:os";
 import AhoCorasickPeer from "modern-ahocorasick";
 import { compileRules, parseRuleSet, type RuleMatcher } from "../src/index.js";
-import { makeCorpus } from "./corpus.js";
+import { makeCorpus, makeJapaneseCorpus } from "./corpus.js";
 import { median } from "./median.js";
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 5;
 const ROUND_MS = quick ? 200 : 400;
 const MESSAGES = 2000;
-const SIZES = [1_000, 10_000, 100_000];
+const sizesAt = process.argv.indexOf("--sizes");
+const SIZES = sizesAt > 0 ? (process.argv[sizesAt + 1] as string).split(",").map(Number) : [1_000, 10_000, 100_000];
+/** `chat`: short LINE-like messages (issue #2); `japanese`: 10 to 50 characters, 35% with a keyword (issue #16). */
+type Shape = "chat" | "japanese";
+const shapeAt = process.argv.indexOf("--shape");
+const SHAPES: Shape[] = shapeAt > 0 ? [process.argv[shapeAt + 1] as Shape] : ["chat", "japanese"];
+const corpusOf = (shape: Shape) => (shape === "chat" ? makeCorpus : makeJapaneseCorpus);
 
 type MatchFn = (i: number) => string | undefined;
 
@@ -61,8 +67,9 @@ function throughput(match: MatchFn, count: number, ms: number): number {
 function contenders(
   size: number,
   exactOnly: boolean,
+  shape: Shape,
 ): { contenders: Contender[]; matcher: RuleMatcher; parseMs: number } {
-  const corpus = makeCorpus(size, MESSAGES, { exactOnly });
+  const corpus = corpusOf(shape)(size, MESSAGES, { exactOnly });
   const input = {
     version: 1 as const,
     rules: corpus.rules.map((r) => ({ ...r, reply: [{ type: "text", text: "ok" }] })),
@@ -173,6 +180,7 @@ function contenders(
 }
 
 interface Row {
+  shape: Shape;
   size: number;
   exactOnly: boolean;
   rates: Map<string, number>;
@@ -181,17 +189,18 @@ interface Row {
   hitRate: number;
 }
 
-function measure(size: number, exactOnly: boolean): Row {
-  const { contenders: list, matcher, parseMs } = contenders(size, exactOnly);
+function measure(size: number, exactOnly: boolean, shape: Shape): Row {
+  const { contenders: list, matcher, parseMs } = contenders(size, exactOnly, shape);
   const rates = new Map<string, number[]>(list.map((c) => [c.name, []]));
   for (const c of list) throughput(c.match, MESSAGES, 100); // warm up
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, so a burst of load on the machine hits every contender alike.
     for (const c of list) rates.get(c.name)?.push(throughput(c.match, MESSAGES, ROUND_MS));
   }
-  const corpus = makeCorpus(size, MESSAGES, { exactOnly });
+  const corpus = corpusOf(shape)(size, MESSAGES, { exactOnly });
   const hits = corpus.messages.filter((m) => matcher.match(m) !== null).length;
   return {
+    shape,
     size,
     exactOnly,
     rates: new Map([...rates].map(([name, values]) => [name, median(values)])),
@@ -208,20 +217,24 @@ console.log(`# matching benchmark: node ${process.version}, ${cpus().length} cor
 console.log(`# ${MESSAGES} messages, ${ROUNDS} rounds of ${ROUND_MS} ms per contender, median msgs/s\n`);
 
 const rows: Row[] = [];
-for (const size of SIZES) {
-  for (const exactOnly of [false, true]) {
-    const row = measure(size, exactOnly);
-    rows.push(row);
-    const ours = row.rates.get("line-responder") ?? 0;
-    const kind = exactOnly ? "exact only" : "exact + contains";
-    console.log(`${fmt(size)} keywords, ${kind} (${Math.round(row.hitRate * 100)}% of messages answered):`);
-    for (const [name, rate] of row.rates) {
-      const vs = name === "line-responder" ? "" : `   line-responder: ${ratio(ours, rate)}`;
+for (const shape of SHAPES) {
+  for (const size of SIZES) {
+    for (const exactOnly of [false, true]) {
+      const row = measure(size, exactOnly, shape);
+      rows.push(row);
+      const ours = row.rates.get("line-responder") ?? 0;
+      const kind = exactOnly ? "exact only" : "exact + contains";
       console.log(
-        `  ${name.padEnd(20)} ${fmt(rate).padStart(12)} msgs/s   build ${row.builds.get(name)?.toFixed(1)} ms${vs}`,
+        `[${shape}] ${fmt(size)} keywords, ${kind} (${Math.round(row.hitRate * 100)}% of messages answered):`,
       );
+      for (const [name, rate] of row.rates) {
+        const vs = name === "line-responder" ? "" : `   line-responder: ${ratio(ours, rate)}`;
+        console.log(
+          `  ${name.padEnd(20)} ${fmt(rate).padStart(12)} msgs/s   build ${row.builds.get(name)?.toFixed(1)} ms${vs}`,
+        );
+      }
+      console.log(`  parseRuleSet         ${row.parseMs.toFixed(1)} ms\n`);
     }
-    console.log(`  parseRuleSet         ${row.parseMs.toFixed(1)} ms\n`);
   }
 }
 
@@ -240,19 +253,60 @@ const table = (title: string, peers: string[], selected: Row[]) => {
     );
   }
 };
-table(
-  "Exact and contains keywords, half each:",
-  ["naive loop", "modern-ahocorasick", "joined RegExp"],
-  rows.filter((r) => !r.exactOnly),
-);
-table(
-  "Exact keywords only:",
-  ["naive loop", "Map.get"],
-  rows.filter((r) => r.exactOnly),
-);
+for (const shape of SHAPES) {
+  const title =
+    shape === "chat" ? "chat messages (issue #2)" : "Japanese-heavy messages, 10 to 50 characters (issue #16)";
+  table(
+    `${title}, exact and contains keywords, half each:`,
+    ["naive loop", "modern-ahocorasick", "joined RegExp"],
+    rows.filter((r) => r.shape === shape && !r.exactOnly),
+  );
+  table(
+    `${title}, exact keywords only:`,
+    ["naive loop", "Map.get"],
+    rows.filter((r) => r.shape === shape && r.exactOnly),
+  );
+}
 
-const at10k = rows.find((r) => r.size === 10_000 && !r.exactOnly);
-const exact10k = rows.find((r) => r.size === 10_000 && r.exactOnly);
+// parseRuleSet + compileRules together, on the mixed rule sets.
+const loadMs = (size: number) => {
+  const row = rows.find((r) => r.size === size && !r.exactOnly);
+  return row ? row.parseMs + (row.builds.get("line-responder") ?? 0) : undefined;
+};
+console.log("\nparseRuleSet + compileRules:");
+for (const size of SIZES) console.log(`  ${fmt(size).padStart(7)} keywords: ${loadMs(size)?.toFixed(1)} ms`);
+
+const jp10k = rows.find((r) => r.shape === "japanese" && r.size === 10_000 && !r.exactOnly);
+const jpExact10k = rows.find((r) => r.shape === "japanese" && r.size === 10_000 && r.exactOnly);
+if (jp10k && jpExact10k) {
+  const ours = jp10k.rates.get("line-responder") ?? 0;
+  const load10k = loadMs(10_000) ?? Infinity;
+  const load100k = loadMs(100_000);
+  const targets: [string, boolean][] = [
+    [`>= 1,000,000 msgs/s at 10k keywords: ${fmt(ours)}`, ours >= 1_000_000],
+    [
+      `>= 100x the naive loop: ${ratio(ours, jp10k.rates.get("naive loop"))}`,
+      ours >= 100 * (jp10k.rates.get("naive loop") ?? Infinity),
+    ],
+    [
+      `>= 10x modern-ahocorasick: ${ratio(ours, jp10k.rates.get("modern-ahocorasick"))}`,
+      ours >= 10 * (jp10k.rates.get("modern-ahocorasick") ?? Infinity),
+    ],
+    [
+      `exact-only >= 5,000,000 msgs/s at 10k: ${fmt(jpExact10k.rates.get("line-responder") ?? 0)}`,
+      (jpExact10k.rates.get("line-responder") ?? 0) >= 5_000_000,
+    ],
+    [`parse + compile < 50 ms at 10k keywords: ${load10k.toFixed(1)} ms`, load10k < 50],
+  ];
+  if (load100k !== undefined) {
+    targets.push([`parse + compile < 400 ms at 100k keywords: ${load100k.toFixed(1)} ms`, load100k < 400]);
+  }
+  console.log("\ntargets of issue #16 (Japanese-heavy corpus):");
+  for (const [label, met] of targets) console.log(`  ${met ? "met   " : "MISSED"} ${label}`);
+}
+
+const at10k = rows.find((r) => r.shape === "chat" && r.size === 10_000 && !r.exactOnly);
+const exact10k = rows.find((r) => r.shape === "chat" && r.size === 10_000 && r.exactOnly);
 if (at10k && exact10k) {
   const ours = at10k.rates.get("line-responder") ?? 0;
   const targets: [string, boolean][] = [
@@ -274,7 +328,7 @@ if (at10k && exact10k) {
       (exact10k.rates.get("line-responder") ?? 0) >= 2_000_000,
     ],
   ];
-  console.log("\ntargets:");
+  console.log("\ntargets of issue #2 (chat corpus):");
   for (const [label, met] of targets) console.log(`  ${met ? "met   " : "MISSED"} ${label}`);
 }
 if (sink === -1) console.log(sink);

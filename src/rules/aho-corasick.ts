@@ -201,6 +201,38 @@ export class AhoCorasick {
     return hits;
   }
 
+  /** {@link scan} over the first `length` code units of `codes`, for text not yet made a string. */
+  scanCodes(codes: Uint16Array, length: number): number {
+    const { rootNext, fail, patternAt, outputLink, patternLength } = this;
+    let hits = 0;
+    let node = ROOT;
+    for (let i = 0; i < length; i++) {
+      const c = codes[i] as number;
+      for (;;) {
+        if (node === ROOT) {
+          node = rootNext[c] as number;
+          break;
+        }
+        const next = this.child(node, c);
+        if (next !== NONE) {
+          node = next;
+          break;
+        }
+        node = fail[node] as number;
+      }
+      let out = patternAt[node] !== NONE ? node : (outputLink[node] as number);
+      while (out !== NONE) {
+        const pattern = patternAt[out] as number;
+        if (hits === this.hitPattern.length) this.growHits();
+        this.hitPattern[hits] = pattern;
+        this.hitStart[hits] = i + 1 - (patternLength[pattern] as number);
+        hits++;
+        out = outputLink[out] as number;
+      }
+    }
+    return hits;
+  }
+
   /** The child of `node` along code unit `c`, or NONE. */
   private child(node: number, c: number): number {
     if (node === ROOT) {

@@ -6,7 +6,13 @@
 import { checkRuleSet } from "./check.js";
 import { RuleSetError } from "./issues.js";
 import { isActive, type KeywordEntry, KeywordIndex, SOURCE_BIT } from "./keyword-index.js";
-import { normalizeResolved, type ResolvedNormalizeOptions } from "./normalize.js";
+import {
+  foldCodes,
+  foldedCodes,
+  fromCharCodes,
+  normalizeResolved,
+  type ResolvedNormalizeOptions,
+} from "./normalize.js";
 import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
 
 /** The moment and the chat a message comes from; both decide which rules may answer. */
@@ -112,6 +118,19 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
     normalizeOptions: Object.freeze({ ...options }),
     normalize: (text) => normalizeResolved(text, options),
     match(text, matchOptions) {
+      // The usual case: fold into code units and scan them, and build the normalized string
+      // only for a message that some rule answers.
+      const length = foldCodes(text, options);
+      if (length >= 0 && index.codesSuffice(length)) {
+        const codes = foldedCodes();
+        const best = index.bestCodes(
+          codes,
+          length,
+          toEpoch(matchOptions?.at, index.hasWindows),
+          sourceBitOf(matchOptions),
+        );
+        return best === undefined ? null : toMatch(best, fromCharCodes(codes, length));
+      }
       const normalized = normalizeResolved(text, options);
       const best = index.best(normalized, toEpoch(matchOptions?.at, index.hasWindows), sourceBitOf(matchOptions));
       return best === undefined ? null : toMatch(best, normalized);

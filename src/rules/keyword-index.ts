@@ -61,6 +61,8 @@ export class KeywordIndex {
   private readonly automaton: AhoCorasick | undefined;
   private readonly byPattern: KeywordEntry[][] = [];
   private readonly regexes: { entry: KeywordEntry; regex: CompiledRegex }[] = [];
+  /** Lengths (UTF-16, capped at EXACT_LENGTH_CAP) of the exact keywords: most texts skip the lookup. */
+  private readonly exactLengths = new Uint8Array(EXACT_LENGTH_CAP + 1);
 
   /**
    * Indexes a rule set. Keywords that cannot match (empty after normalization, refused regexes)
@@ -106,6 +108,7 @@ export class KeywordIndex {
         const list = this.exact.get(entry.normalized);
         if (list) list.push(entry);
         else this.exact.set(entry.normalized, [entry]);
+        this.exactLengths[Math.min(entry.normalized.length, EXACT_LENGTH_CAP)] = 1;
         continue;
       }
       let id = patternIds.get(entry.normalized);
@@ -157,6 +160,35 @@ export class KeywordIndex {
     return best;
   }
 
+  /**
+   * Whether {@link bestCodes} can answer a text of `length` code units without its string: no
+   * exact keyword of that length and no regex rule.
+   */
+  codesSuffice(length: number): boolean {
+    return this.exactLengths[Math.min(length, EXACT_LENGTH_CAP)] === 0 && this.regexes.length === 0;
+  }
+
+  /** {@link best} for a folded text still in code units, when {@link codesSuffice} says so. */
+  bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
+    const automaton = this.automaton;
+    if (!automaton) return undefined;
+    let best: KeywordEntry | undefined;
+    const hits = automaton.scanCodes(codes, length);
+    const { hitPattern, hitStart } = automaton;
+    for (let h = 0; h < hits; h++) {
+      const atStart = hitStart[h] === 0;
+      for (const entry of this.byPattern[hitPattern[h] as number] as KeywordEntry[]) {
+        if (best !== undefined && entry.order >= best.order) break;
+        if (entry.kind === "prefix" && !atStart) continue;
+        if (isActive(entry.rule, at, sourceBit)) {
+          best = entry;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
   /** Every keyword that the normalized text meets, whatever the windows and sources, best first. */
   hits(normalized: string): KeywordHit[] {
     const found: KeywordHit[] = [];
@@ -176,6 +208,8 @@ export class KeywordIndex {
     return found.filter((hit, i) => i === 0 || found[i - 1]?.entry !== hit.entry);
   }
 }
+
+const EXACT_LENGTH_CAP = 255;
 
 function windowEdge(text: string | undefined, timeZone: string, fallback: number): number {
   if (text === undefined) return fallback;

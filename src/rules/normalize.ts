@@ -106,6 +106,35 @@ function buildCharClasses(): Uint8Array {
   return table;
 }
 
+// Code units that NFKC leaves alone wherever they stand: each maps to itself, has canonical
+// combining class 0, and never composes with the character before it (NFC_Quick_Check=Yes).
+// A text made only of them is already in NFKC, and the costly normalize("NFKC") is skipped:
+// ASCII, hiragana and katakana (not the combining or spacing sound marks U+3099-U+309C, nor the
+// ligatures ゟ ヿ), the CJK unified ideographs and the common Japanese punctuation.
+// test/rules/normalize-fast-path.test.ts checks every entry against String.prototype.normalize.
+const NFKC_STABLE = buildNfkcStable();
+
+function buildNfkcStable(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const [from, to] of [
+    [0x00, 0x7f],
+    [0x3001, 0x3002],
+    [0x300c, 0x300f],
+    [0x3041, 0x3096],
+    [0x30a1, 0x30fe],
+    [0x4e00, 0x9fff],
+  ] as const) {
+    table.fill(1, from, to + 1);
+  }
+  return table;
+}
+
+/** Whether `text` is made only of code units NFKC leaves alone, so it is its own NFKC form. */
+export function isNfkcStable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (NFKC_STABLE[text.charCodeAt(i)] === 0) return false;
+  return true;
+}
+
 // Characters stripped at the ends of a message: punctuation, symbols (emoji are So), format
 // characters (ZWJ, tags), emoji variation selectors and the keycap mark that complete an emoji.
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one character at a time, on purpose.
@@ -181,11 +210,59 @@ export function normalize(text: string, options?: NormalizeOptions): string {
 
 /** {@link normalize} without re-resolving the options: the matcher's hot path. */
 export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): string {
-  let s = o.width ? text.normalize("NFKC") : text;
+  return normalizeWith(text, o, false);
+}
+
+/** {@link normalize} that always runs NFKC: the reference the fast path is tested against. */
+export function normalizeSlow(text: string, options?: NormalizeOptions): string {
+  return normalizeWith(text, options ? resolveNormalizeOptions(options) : DEFAULT_NORMALIZE_OPTIONS, true);
+}
+
+/** The code units of the last {@link foldCodes}, valid up to its return value until the next call. */
+export function foldedCodes(): Uint16Array {
+  return scratch;
+}
+
+/**
+ * {@link normalizeResolved} without building the string, for the matcher: the folded text is left
+ * in {@link foldedCodes} and its length returned. Returns -1 for the rare texts whose fold needs
+ * the string (options that skip the loop, a second pass to the fixed point): call
+ * {@link normalizeResolved} for those.
+ */
+export function foldCodes(text: string, o: ResolvedNormalizeOptions): number {
+  if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return -1;
+  let s = o.width && !isNfkcStable(text) ? text.normalize("NFKC") : text;
+  if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL | EDGE_SPACE : EDGE_SYMBOL);
+  const n = foldLoop(s, o);
+  return n < 0 ? -1 : n;
+}
+
+// foldLoop's flags beside its result: whether the text changed, and whether it needs a second pass.
+let loopChanged = false;
+let loopNeedsLowerCase = false;
+let loopDroppedSelector = false;
+
+function normalizeWith(text: string, o: ResolvedNormalizeOptions, slow: boolean): string {
+  let s = o.width && (slow || !isNfkcStable(text)) ? text.normalize("NFKC") : text;
   // Spaces between edge symbols ("プレゼント ！") go with them; plain edge spaces are trimmed below.
   if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL | EDGE_SPACE : EDGE_SYMBOL);
   if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return o.case ? s.toLowerCase() : s;
+  let n = foldLoop(s, o);
+  if (n < 0) n = -n - 1;
+  const folded = loopChanged ? fromCharCodes(scratch, n) : s;
+  const result = loopNeedsLowerCase ? folded.toLowerCase() : folded;
+  // Rare texts need a second pass to reach a fixed point, so that normalizing twice changes
+  // nothing: a dropped selector can let NFKC compose its neighbours (`e\uFE0F\u0301` → `é`), and
+  // toLowerCase() can produce characters NFKC or the loop fold. Common texts (ASCII, kana) skip it.
+  if (result !== s && (loopDroppedSelector || loopNeedsLowerCase)) return normalizeWith(result, o, slow);
+  return result;
+}
 
+/**
+ * The folding pass over `s` into `scratch`. Returns the folded length, or `-length - 1` when
+ * the result still needs toLowerCase() or a second pass (see the loop* flags).
+ */
+function foldLoop(s: string, o: ResolvedNormalizeOptions): number {
   // Case is folded in the loop for ASCII; toLowerCase() runs only when the text has other
   // characters that may have case, which Japanese chat rarely does.
   const foldCase = o.case;
@@ -255,20 +332,17 @@ export function normalizeResolved(text: string, o: ResolvedNormalizeOptions): st
     n--;
     changed = true;
   }
-  const folded = changed ? fromCharCodes(out, n) : s;
-  const result = needsLowerCase ? folded.toLowerCase() : folded;
-  // Rare texts need a second pass to reach a fixed point, so that normalizing twice changes
-  // nothing: a dropped selector can let NFKC compose its neighbours (`e\uFE0F\u0301` → `é`), and
-  // toLowerCase() can produce characters NFKC or the loop fold. Common texts (ASCII, kana) skip it.
-  if (result !== s && (droppedSelector || needsLowerCase)) return normalizeResolved(result, o);
-  return result;
+  loopChanged = changed;
+  loopNeedsLowerCase = needsLowerCase;
+  loopDroppedSelector = droppedSelector;
+  return needsLowerCase || droppedSelector ? -n - 1 : n;
 }
 
 // String.fromCharCode.apply takes its arguments on the stack, which overflows near 130 000 code
 // units: long texts are converted in slices.
 const SLICE = 8192;
 
-function fromCharCodes(codes: Uint16Array, length: number): string {
+export function fromCharCodes(codes: Uint16Array, length: number): string {
   if (length <= SLICE) return String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]);
   let text = "";
   for (let from = 0; from < length; from += SLICE) {

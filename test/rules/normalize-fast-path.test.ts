@@ -1,0 +1,120 @@
+/**
+ * The NFKC fast path (texts made only of code units NFKC leaves alone skip normalize("NFKC"))
+ * and the matcher's code-unit path must never change a result: checked against the slow
+ * reference that always runs NFKC, and against a naive loop over the rules.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { makeJapaneseCorpus } from "../../bench/corpus.js";
+import { compileRules, normalize, parseRuleSet } from "../../src/index.js";
+import { isNfkcStable, type NormalizeOptions, normalizeSlow } from "../../src/rules/normalize.js";
+
+describe("NFKC fast path", () => {
+  it("every code unit it trusts is its own NFKC form and composes with nothing before it", () => {
+    // Characters that start compositions or decompose, to sit before each trusted code unit.
+    const before = ["", "a", "か", "ｶ", "e", "\u1100", "\u3099", "ー", "日"];
+    const wrong: string[] = [];
+    let trusted = 0;
+    for (let c = 0; c < 0x10000; c++) {
+      const char = String.fromCharCode(c);
+      if (!isNfkcStable(char)) continue;
+      trusted++;
+      if (char.normalize("NFKC") !== char) wrong.push(`U+${c.toString(16)}`);
+      for (const b of before) {
+        const nb = b.normalize("NFKC");
+        if ((nb + char).normalize("NFKC") !== nb + char) wrong.push(`U+${c.toString(16)} after ${b}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(trusted).toBeGreaterThan(21_000);
+  });
+
+  it("leaves out the sound marks and ligatures NFKC changes", () => {
+    for (const c of ["\u3099", "\u309a", "゛", "゜", "ゟ", "ヿ", "ｶ", "Ａ", "！", "\u3000", "㌀", "\uF900"]) {
+      expect(isNfkcStable(c)).toBe(false);
+    }
+  });
+
+  const alphabet = [
+    ..."abcAZ09 -~!?ぷれぜんとかがはぱゝゞゟプレゼントヽヾヿーｰｶﾞﾌﾟ日本語、。「」！　～〜",
+    "\u3099",
+    "\u309a",
+    "゛",
+    "゜",
+    "\u0301",
+    "\uFE0F",
+    "🎁",
+    "㌀",
+    "\u1100",
+    "\u1161",
+    "Ω",
+    "İ",
+    "\t",
+    "\n",
+  ];
+  const text = fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 24 });
+  const options = fc.record(
+    {
+      width: fc.boolean(),
+      case: fc.boolean(),
+      kana: fc.boolean(),
+      prolongedSound: fc.boolean(),
+      whitespace: fc.boolean(),
+      variationSelectors: fc.boolean(),
+      edgeSymbols: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("normalize agrees with the slow reference that always runs NFKC", () => {
+    fc.assert(
+      fc.property(text, options, (t: string, o: NormalizeOptions) => {
+        expect(normalize(t, o)).toBe(normalizeSlow(t, o));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it("on any string at all", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 30 }), (t) => {
+        expect(normalize(t)).toBe(normalizeSlow(t));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe("the matcher agrees with a naive loop", () => {
+  it("on 100,000 Japanese-heavy messages", () => {
+    const corpus = makeJapaneseCorpus(300, 100_000);
+    const ruleSet = parseRuleSet({
+      version: 1,
+      rules: corpus.rules.map((r) => ({ ...r, reply: [{ type: "text", text: "ok" }] })),
+    });
+    const matcher = compileRules(ruleSet);
+    const keywords = ruleSet.rules.map((r) => normalizeSlow(r.keywords[0] as string));
+    let answered = 0;
+    for (const message of corpus.messages) {
+      const text = normalizeSlow(message);
+      let want: string | undefined;
+      for (let r = 0; r < keywords.length; r++) {
+        const k = keywords[r] as string;
+        if (ruleSet.rules[r]?.match === "exact" ? text === k : text.includes(k)) {
+          want = ruleSet.rules[r]?.id;
+          break;
+        }
+      }
+      const got = matcher.match(message);
+      if (got?.ruleId !== want || (got && got.normalized !== text)) {
+        expect({ message, ruleId: got?.ruleId, normalized: got?.normalized }).toEqual({
+          message,
+          ruleId: want,
+          normalized: want === undefined ? undefined : text,
+        });
+      }
+      if (want !== undefined) answered++;
+    }
+    expect(answered).toBeGreaterThan(20_000);
+  });
+});
