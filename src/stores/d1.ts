@@ -27,17 +27,11 @@
  *
  * @packageDocumentation
  */
+
+import { type ClaimRow, claimFromRow } from "./claim-row.js";
 import type { D1DatabaseLike, D1PreparedStatementLike } from "./d1-binding.js";
 import { D1_MIGRATIONS } from "./d1-schema.js";
-import type {
-  BeginEventResult,
-  ClaimPatch,
-  ClaimQuery,
-  ClaimRewardInput,
-  ClaimRewardResult,
-  RewardClaim,
-  Store,
-} from "./store.js";
+import type { BeginEventResult, ClaimPatch, ClaimQuery, ClaimRewardInput, ClaimRewardResult, Store } from "./store.js";
 import { claimOrder, cursorAfter, perUserCap, RESUMABLE, readCursor } from "./store.js";
 
 export type { D1DatabaseLike, D1PreparedStatementLike, D1ResultLike } from "./d1-binding.js";
@@ -75,42 +69,6 @@ const COLUMNS: Record<keyof ClaimPatch, string> = {
   unconfirmed: "unconfirmed",
   leaseUntil: "lease_until",
 };
-
-interface ClaimRow {
-  id: string;
-  reward_id: string;
-  user_id: string;
-  slot: number;
-  event_id: string;
-  status: RewardClaim["status"];
-  attempts: number;
-  attempt_epoch: number;
-  reason: string | null;
-  sent_message_ids: string;
-  unconfirmed: RewardClaim["unconfirmed"];
-  lease_until: number;
-  created_at: number;
-  updated_at: number;
-}
-
-function toClaim(row: ClaimRow): RewardClaim {
-  return {
-    id: row.id,
-    rewardId: row.reward_id,
-    userId: row.user_id,
-    slot: row.slot,
-    eventId: row.event_id,
-    status: row.status,
-    attempts: row.attempts,
-    attemptEpoch: row.attempt_epoch,
-    reason: row.reason,
-    sentMessageIds: JSON.parse(row.sent_message_ids) as string[],
-    unconfirmed: row.unconfirmed,
-    leaseUntil: row.lease_until,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /**
  * Creates a store on a D1 database binding (`env.DB`). Cheap: nothing is sent to D1 until the
@@ -221,10 +179,10 @@ export function createD1Store(db: D1DatabaseLike, options: D1StoreOptions = {}):
     const [resumed, inserted, own, latest] = (held ? results : [{ results: [] }, ...results]).map(
       (r) => r.results[0] as ClaimRow | undefined,
     );
-    if (resumed) return { outcome: "resumed", claim: toClaim(resumed) };
-    if (inserted) return { outcome: "new", claim: toClaim(inserted) };
-    if (own) return { outcome: "duplicate", claim: toClaim(own) };
-    if (latest && latest.slot >= perUserCap(input.limit)) return { outcome: "duplicate", claim: toClaim(latest) };
+    if (resumed) return { outcome: "resumed", claim: claimFromRow(resumed) };
+    if (inserted) return { outcome: "new", claim: claimFromRow(inserted) };
+    if (own) return { outcome: "duplicate", claim: claimFromRow(own) };
+    if (latest && latest.slot >= perUserCap(input.limit)) return { outcome: "duplicate", claim: claimFromRow(latest) };
     if (input.stock !== undefined) return { outcome: "out-of-stock" };
     // Only a claim id taken by another reward and user (ids join them with ':') gets here.
     throw new Error(`reward claim ${input.rewardId}:${input.userId} could not be recorded: its claim id is taken`);
@@ -292,12 +250,12 @@ export function createD1Store(db: D1DatabaseLike, options: D1StoreOptions = {}):
       const [row] = await rows<ClaimRow>(
         sql(`UPDATE ${CLAIMS} SET ${sets.join(", ")} WHERE id = ?1 RETURNING *`, ...values),
       );
-      return row ? toClaim(row) : undefined;
+      return row ? claimFromRow(row) : undefined;
     },
 
     async listClaims(query = {}) {
       const limit = query.limit ?? 100;
-      const claims = (await rows<ClaimRow>(listClaimsStatement(db, query))).map(toClaim).sort(claimOrder); // RETURNING gives rows in no promised order
+      const claims = (await rows<ClaimRow>(listClaimsStatement(db, query))).map(claimFromRow).sort(claimOrder); // RETURNING gives rows in no promised order
       const last = claims[claims.length - 1];
       return { claims, next: claims.length >= limit && last ? cursorAfter(last) : undefined };
     },

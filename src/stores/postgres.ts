@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 import pg from "pg";
+import { type ClaimRow, claimFromRow } from "./claim-row.js";
 import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, RewardClaim, Store } from "./store.js";
 import { claimId, claimOrder, cursorAfter, perUserCap, readCursor } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
@@ -105,42 +106,6 @@ const COLUMNS: Record<keyof ClaimPatch, string> = {
 /** A pool or one of its clients (inside a transaction). */
 type Queryable = Pick<pg.Pool, "query">;
 
-interface ClaimRow {
-  id: string;
-  reward_id: string;
-  user_id: string;
-  slot: number;
-  event_id: string;
-  status: RewardClaim["status"];
-  attempts: number;
-  attempt_epoch: number;
-  reason: string | null;
-  sent_message_ids: string[];
-  unconfirmed: RewardClaim["unconfirmed"];
-  lease_until: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toClaim(row: ClaimRow): RewardClaim {
-  return {
-    id: row.id,
-    rewardId: row.reward_id,
-    userId: row.user_id,
-    slot: row.slot,
-    eventId: row.event_id,
-    status: row.status,
-    attempts: row.attempts,
-    attemptEpoch: row.attempt_epoch,
-    reason: row.reason,
-    sentMessageIds: row.sent_message_ids,
-    unconfirmed: row.unconfirmed,
-    leaseUntil: Number(row.lease_until),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
 /**
  * Creates a PostgreSQL store. With `url`, connects first and throws one-line
  * {@link StoreConnectionError} when the database cannot be reached.
@@ -216,14 +181,14 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       [claim.id, leaseUntil, now],
     );
     const row = resumed.rows[0];
-    return row ? { outcome: "resumed" as const, claim: toClaim(row) } : { outcome: "duplicate" as const, claim };
+    return row ? { outcome: "resumed" as const, claim: claimFromRow(row) } : { outcome: "duplicate" as const, claim };
   }
 
   /** The claim, on `client` (a transaction, when the caller needs one). `leaseUntil` > 0 resumes an unsent claim of the same event. */
   async function claimOn(client: Queryable, input: ClaimRewardInput, leaseUntil: number): Promise<ClaimRewardResult> {
     const { rewardId, userId, eventId, limit, stock, now = Date.now() } = input;
     const duplicate = async (row: ClaimRow): Promise<ClaimRewardResult> => {
-      const claim = toClaim(row);
+      const claim = claimFromRow(row);
       return leaseUntil > 0 && claim.eventId === eventId
         ? resume(client, claim, now, leaseUntil)
         : { outcome: "duplicate", claim };
@@ -245,7 +210,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
         // This event's own claim decides over the user's slot 1 (another event's claim).
         const row = result.rows.find((r) => r.outcome === "new" || r.event_id === eventId) ?? result.rows[0];
         // No row: a concurrent insert the statement could not see yet; the next statement sees it.
-        if (row) return row.outcome === "new" ? { outcome: "new", claim: toClaim(row) } : duplicate(row);
+        if (row) return row.outcome === "new" ? { outcome: "new", claim: claimFromRow(row) } : duplicate(row);
       }
     }
     // The reward's row is the lock: claims of one limited or stocked reward go one at a time.
@@ -263,7 +228,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       [rewardId, userId],
     );
     const latest = mine.rows[0];
-    if (latest && latest.slot >= perUserCap(limit)) return { outcome: "duplicate", claim: toClaim(latest) };
+    if (latest && latest.slot >= perUserCap(limit)) return { outcome: "duplicate", claim: claimFromRow(latest) };
     if (stock !== undefined && (await countClaims(client, rewardId)) >= stock) return { outcome: "out-of-stock" };
     const slot = (latest?.slot ?? 0) + 1;
     const inserted = await client.query<ClaimRow>(
@@ -271,7 +236,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
        VALUES ($1, $2, $3, $4, $5, 'pending', $7, $6, $6) RETURNING *`,
       [claimId(rewardId, userId, slot), rewardId, userId, slot, eventId, now, leaseUntil],
     );
-    return { outcome: "new", claim: toClaim(inserted.rows[0] as ClaimRow) };
+    return { outcome: "new", claim: claimFromRow(inserted.rows[0] as ClaimRow) };
   }
 
   /** Takes the event for a lease: new, or an expired entry taken over; else busy (leased) or duplicate (done). */
@@ -339,7 +304,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
         `UPDATE ${t("claims")} SET ${sets.join(", ")} WHERE id = $1 RETURNING *`,
         values,
       );
-      return result.rows[0] ? toClaim(result.rows[0]) : undefined;
+      return result.rows[0] ? claimFromRow(result.rows[0]) : undefined;
     },
 
     async listClaims(query = {}) {
@@ -377,7 +342,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
           )
         ).rows;
       }
-      const claims = rows.map(toClaim).sort(claimOrder);
+      const claims = rows.map(claimFromRow).sort(claimOrder);
       const last = claims[claims.length - 1];
       return { claims, next: claims.length >= limit && last ? cursorAfter(last) : undefined };
     },
