@@ -5,6 +5,7 @@
 import type { messagingApi } from "@line/bot-sdk";
 import type { Express } from "express";
 import type { Responder, RuleMatcher, RuleSet, Store, WebhookEvent } from "line-responder";
+import type { D1DatabaseLike } from "line-responder/d1";
 import type { Emulator } from "line-responder/testing";
 
 declare global {
@@ -39,6 +40,13 @@ declare global {
   interface Env {
     LINE_CHANNEL_SECRET: string;
     LINE_CHANNEL_ACCESS_TOKEN: string;
+    /** The D1 binding of `wrangler.toml` (`binding = "DB"`). */
+    DB: D1DatabaseLike;
+  }
+  /** Workers' cron trigger (wrangler types). */
+  interface ScheduledController {
+    readonly scheduledTime: number;
+    readonly cron: string;
   }
   interface ExecutionContext {
     waitUntil(promise: Promise<unknown>): void;

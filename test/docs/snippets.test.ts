@@ -46,6 +46,7 @@ describe("the docs' TypeScript snippets", () => {
         "line-responder/testing": src("testing/index.ts"),
         "line-responder/redis": src("stores/redis.ts"),
         "line-responder/postgres": src("stores/postgres.ts"),
+        "line-responder/d1": src("stores/d1.ts"),
         "line-responder/*": src("adapters/*.ts"),
       },
     };
