@@ -15,19 +15,13 @@ import { createResponder, parseRuleSet, type Store } from "../../src/index.js";
 import { createPostgresStore } from "../../src/stores/postgres.js";
 import { createRedisStore } from "../../src/stores/redis.js";
 import { signBody } from "../../src/testing/index.js";
+import { GIFT_CAMPAIGN_YAML } from "../helpers/gift-campaign.js";
 import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 import { redisServerAvailable, startOwnRedis } from "../helpers/redis-server.js";
 import { envelope, SECRET, textEvent } from "../helpers/webhook.js";
 import { DATABASE_URL, targets } from "../stores/targets.js";
 
-const rules = parseRuleSet(`
-version: 1
-rewards:
-  voice-gift:
-    messages: [{ type: audio, originalContentUrl: "https://example.com/gift.m4a", duration: 60000 }]
-rules:
-  - { id: survey-gift, keywords: [プレゼント], reward: voice-gift }
-`);
+const rules = parseRuleSet(GIFT_CAMPAIGN_YAML);
 const USERS = 300;
 // Long enough that a live delivery always reaches its first send within it, even on a loaded machine.
 const LEASE_MS = 3000;

@@ -13,18 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResponder, parseRuleSet } from "../../src/index.js";
 import { createRedisStore } from "../../src/stores/redis.js";
 import { signBody } from "../../src/testing/index.js";
+import { GIFT_CAMPAIGN_YAML } from "../helpers/gift-campaign.js";
 import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 import { envelope, SECRET, textEvent } from "../helpers/webhook.js";
 import { REDIS_URL, targets } from "../stores/targets.js";
 
-const RULES = `
-version: 1
-rewards:
-  voice-gift:
-    messages: [{ type: audio, originalContentUrl: "https://example.com/gift.m4a", duration: 60000 }]
-rules:
-  - { id: survey-gift, keywords: [プレゼント], reward: voice-gift }
-`;
+const RULES = GIFT_CAMPAIGN_YAML;
 const fixture = fileURLToPath(new URL("./fixtures/bot-process.ts", import.meta.url));
 const prefix = `lr-kill:${randomUUID()}:`;
 const LEASE_MS = 1000;

@@ -11,18 +11,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createNodeHandler } from "../../src/adapters/node.js";
 import { createResponder, parseRuleSet, type Responder } from "../../src/index.js";
 import { type FaultyStore, faultyStore, StoreFaultError, signBody } from "../../src/testing/index.js";
+import { GIFT_CAMPAIGN_YAML } from "../helpers/gift-campaign.js";
 import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 import { envelope, SECRET, textEvent } from "../helpers/webhook.js";
 import { targets } from "../stores/targets.js";
 
-const rules = parseRuleSet(`
-version: 1
-rewards:
-  voice-gift:
-    messages: [{ type: audio, originalContentUrl: "https://example.com/gift.m4a", duration: 60000 }]
-rules:
-  - { id: survey-gift, keywords: [プレゼント], reward: voice-gift }
-`);
+const rules = parseRuleSet(GIFT_CAMPAIGN_YAML);
 const USERS = 8;
 const LEASE_MS = 300;
 
