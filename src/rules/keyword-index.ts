@@ -137,22 +137,7 @@ export class KeywordIndex {
         }
       }
     }
-    const automaton = this.automaton;
-    if (automaton) {
-      const hits = automaton.scan(normalized);
-      const { hitPattern, hitStart } = automaton;
-      for (let h = 0; h < hits; h++) {
-        const atStart = hitStart[h] === 0;
-        for (const entry of this.byPattern[hitPattern[h] as number] as KeywordEntry[]) {
-          if (best !== undefined && entry.order >= best.order) break;
-          if (entry.kind === "prefix" && !atStart) continue;
-          if (isActive(entry.rule, at, sourceBit)) {
-            best = entry;
-            break;
-          }
-        }
-      }
-    }
+    if (this.automaton) best = this.bestOfHits(this.automaton.scan(normalized), at, sourceBit, best);
     for (const { entry, regex } of this.regexes) {
       if (best !== undefined && entry.order >= best.order) break;
       if (isActive(entry.rule, at, sourceBit) && regex.test(normalized)) best = entry;
@@ -170,11 +155,13 @@ export class KeywordIndex {
 
   /** {@link best} for a folded text still in code units, when {@link codesSuffice} says so. */
   bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
-    const automaton = this.automaton;
-    if (!automaton) return undefined;
-    let best: KeywordEntry | undefined;
-    const hits = automaton.scanCodes(codes, length);
-    const { hitPattern, hitStart } = automaton;
+    if (!this.automaton) return undefined;
+    return this.bestOfHits(this.automaton.scanCodes(codes, length), at, sourceBit, undefined);
+  }
+
+  /** The earliest active entry among the automaton's last `hits`, or `best` when it comes first. */
+  private bestOfHits(hits: number, at: number, sourceBit: number, best: KeywordEntry | undefined) {
+    const { hitPattern, hitStart } = this.automaton as NonNullable<typeof this.automaton>;
     for (let h = 0; h < hits; h++) {
       const atStart = hitStart[h] === 0;
       for (const entry of this.byPattern[hitPattern[h] as number] as KeywordEntry[]) {

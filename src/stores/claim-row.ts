@@ -2,7 +2,7 @@
  * A claim as the SQL stores keep it: one row, snake_case columns. PostgreSQL hands `bigint`
  * columns over as strings and `jsonb` parsed; SQLite (D1) hands numbers and JSON text.
  */
-import type { RewardClaim } from "./store.js";
+import type { ClaimPatch, RewardClaim } from "./store.js";
 
 /** One row of `line_responder_claims`. */
 export interface ClaimRow {
@@ -42,3 +42,14 @@ export function claimFromRow(row: ClaimRow): RewardClaim {
     updatedAt: Number(row.updated_at),
   };
 }
+
+/** The column of each field `updateClaim` may change. */
+export const CLAIM_PATCH_COLUMNS: Readonly<Record<keyof ClaimPatch, string>> = {
+  status: "status",
+  attempts: "attempts",
+  attemptEpoch: "attempt_epoch",
+  reason: "reason",
+  sentMessageIds: "sent_message_ids",
+  unconfirmed: "unconfirmed",
+  leaseUntil: "lease_until",
+};

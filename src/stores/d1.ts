@@ -28,7 +28,7 @@
  * @packageDocumentation
  */
 
-import { type ClaimRow, claimFromRow } from "./claim-row.js";
+import { type ClaimRow, CLAIM_PATCH_COLUMNS as COLUMNS, claimFromRow } from "./claim-row.js";
 import type { D1DatabaseLike, D1PreparedStatementLike } from "./d1-binding.js";
 import { D1_MIGRATIONS } from "./d1-schema.js";
 import type { BeginEventResult, ClaimPatch, ClaimQuery, ClaimRewardInput, ClaimRewardResult, Store } from "./store.js";
@@ -59,16 +59,6 @@ export interface D1Store extends Store {
 const EVENTS = "line_responder_events";
 const CLAIMS = "line_responder_claims";
 const PRUNE_BATCH = 500;
-
-const COLUMNS: Record<keyof ClaimPatch, string> = {
-  status: "status",
-  attempts: "attempts",
-  attemptEpoch: "attempt_epoch",
-  reason: "reason",
-  sentMessageIds: "sent_message_ids",
-  unconfirmed: "unconfirmed",
-  leaseUntil: "lease_until",
-};
 
 /**
  * Creates a store on a D1 database binding (`env.DB`). Cheap: nothing is sent to D1 until the

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import pg from "pg";
-import { type ClaimRow, claimFromRow } from "./claim-row.js";
+import { type ClaimRow, CLAIM_PATCH_COLUMNS as COLUMNS, claimFromRow } from "./claim-row.js";
 import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, RewardClaim, Store } from "./store.js";
 import { claimId, claimOrder, cursorAfter, perUserCap, readCursor } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
@@ -92,16 +92,6 @@ CREATE INDEX IF NOT EXISTS line_responder_claims_user ON "public".line_responder
 `;
 
 const MIGRATIONS = [MIGRATION, EVENT_STATE];
-
-const COLUMNS: Record<keyof ClaimPatch, string> = {
-  status: "status",
-  attempts: "attempts",
-  attemptEpoch: "attempt_epoch",
-  reason: "reason",
-  sentMessageIds: "sent_message_ids",
-  unconfirmed: "unconfirmed",
-  leaseUntil: "lease_until",
-};
 
 /** A pool or one of its clients (inside a transaction). */
 type Queryable = Pick<pg.Pool, "query">;
