@@ -14,22 +14,13 @@ DECLARE
   counted bigint;
   size integer := coalesce(array_length(event_ids, 1), 0);
   simple boolean;
+  locking boolean;
   settled boolean[] := array_fill(false, ARRAY[size]);
   taken boolean[] := array_fill(false, ARRAY[size]);
   ks integer[];
   made jsonb[];
   j integer;
 BEGIN
-  -- Rewards with a stock or a per-user count above one are locked before any row, in one order,
-  -- so that two batches never wait on each other in a cycle.
-  INSERT INTO "public".line_responder_reward_locks (reward_id)
-  SELECT DISTINCT r.id FROM unnest(reward_ids, caps, stocks) AS r(id, cap, stock)
-  WHERE r.id IS NOT NULL AND (r.cap <> 1 OR r.stock IS NOT NULL) ORDER BY r.id
-  ON CONFLICT DO NOTHING;
-  PERFORM 1 FROM "public".line_responder_reward_locks l
-  WHERE l.reward_id IN (SELECT r.id FROM unnest(reward_ids, caps, stocks) AS r(id, cap, stock)
-                        WHERE r.cap <> 1 OR r.stock IS NOT NULL)
-  ORDER BY l.reward_id FOR UPDATE;
   -- The common batch: no two requests share an event, a user's claim or a claim's event, and
   -- every claim is once per user without stock. Then requests cannot affect each other, and new
   -- events and new claims are inserted with one statement each; what found a row already there
@@ -37,8 +28,21 @@ BEGIN
   SELECT count(DISTINCT u.e) FILTER (WHERE u.t) = count(*) FILTER (WHERE u.t)
      AND count(DISTINCT (u.r, u.e)) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
      AND count(DISTINCT (u.r, u.u)) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
-     AND coalesce(bool_and(u.r IS NULL OR (u.cap = 1 AND u.stock IS NULL)), true)
-  INTO simple FROM unnest(event_ids, takes, reward_ids, user_ids, caps, stocks) AS u(e, t, r, u, cap, stock);
+     AND NOT coalesce(bool_or(u.r IS NOT NULL AND (u.cap <> 1 OR u.stock IS NOT NULL)), false),
+         coalesce(bool_or(u.r IS NOT NULL AND (u.cap <> 1 OR u.stock IS NOT NULL)), false)
+  INTO simple, locking FROM unnest(event_ids, takes, reward_ids, user_ids, caps, stocks) AS u(e, t, r, u, cap, stock);
+  -- Rewards with a stock or a per-user count above one are locked before any row, in one order,
+  -- so that two batches never wait on each other in a cycle.
+  IF locking THEN
+    INSERT INTO "public".line_responder_reward_locks (reward_id)
+    SELECT DISTINCT r.id FROM unnest(reward_ids, caps, stocks) AS r(id, cap, stock)
+    WHERE r.id IS NOT NULL AND (r.cap <> 1 OR r.stock IS NOT NULL) ORDER BY r.id
+    ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM "public".line_responder_reward_locks l
+    WHERE l.reward_id IN (SELECT r.id FROM unnest(reward_ids, caps, stocks) AS r(id, cap, stock)
+                          WHERE r.cap <> 1 OR r.stock IS NOT NULL)
+    ORDER BY l.reward_id FOR UPDATE;
+  END IF;
   IF simple AND size > 1 THEN
     WITH inserted AS (
       INSERT INTO "public".line_responder_events (event_id, expires_at, state)
