@@ -4,12 +4,15 @@
  * webhook event claims. Redis and PostgreSQL from REDIS_URL / DATABASE_URL (127.0.0.1 defaults).
  * D1 runs in Miniflare on this machine: its row says how local D1 behaves (one call at a time),
  * not what Cloudflare's D1 does in production, where every call also crosses the network.
+ * Then PostgreSQL group commit against pgbench (one INSERT per commit, 64 clients): see
+ * bench/postgres-group-commit.ts.
  *
  *   npm run bench:stores
  */
 import { cpus } from "node:os";
 import { createMemoryStore, createResponder, parseRuleSet } from "../src/index.js";
-import { targets } from "../test/stores/targets.js";
+import { DATABASE_URL, targets } from "../test/stores/targets.js";
+import { benchPostgresGroupCommit } from "./postgres-group-commit.js";
 
 const CLAIMS = 5000;
 const CONCURRENCY = 64;
@@ -121,3 +124,6 @@ console.log(`| empty table | ${Math.round(empty).toLocaleString("en-US")} | 1.00
 console.log(
   `| full table (every event evicts one) | ${Math.round(full).toLocaleString("en-US")} | ${(full / empty).toFixed(2)}x |`,
 );
+
+// PostgreSQL group commit against pgbench's one-insert-per-commit ceiling (bench/postgres-group-commit.ts).
+if (targets.find((t) => t.name === "postgres")?.available) await benchPostgresGroupCommit(DATABASE_URL);

@@ -1,9 +1,12 @@
 /**
- * `line-responder/postgres`: the store for several instances sharing one PostgreSQL (pg). Unique
- * keys on (reward, user, slot) and (reward, event) make a once-per-user claim one statement; a
- * claim with stock or a per-user count above one is a transaction that locks the reward's row, so
- * the limit and the stock are checked and the claim made together. Backfill takes claims with `FOR UPDATE SKIP LOCKED`, so runs in parallel never share one.
- * The schema ships as `sql/001_line_responder.sql`; `migrate()` applies it.
+ * `line-responder/postgres`: the store for several instances sharing one PostgreSQL (pg). Claims
+ * and event leases are group-committed: the requests that arrive while one batch commits go to the
+ * database together, one call of `line_responder_claim_batch` (a PL/pgSQL function of the schema)
+ * deciding each in arrival order, so one commit serves many callers. Unique keys on (reward, user,
+ * slot) and (reward, event) decide a once-per-user claim; a reward with stock or a per-user count
+ * above one is locked (its row) by the batch first, so the limit and the stock are checked and the
+ * claim made together. Backfill takes claims with `FOR UPDATE SKIP LOCKED`, so runs in parallel
+ * never share one. The schema ships as `sql/*.sql`; `migrate()` applies it.
  *
  * @example
  * ```ts
@@ -16,10 +19,12 @@
  */
 import pg from "pg";
 import { type ClaimRow, CLAIM_PATCH_COLUMNS as COLUMNS, claimFromRow } from "./claim-row.js";
-import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, RewardClaim, Store } from "./store.js";
-import { claimId, claimOrder, cursorAfter, perUserCap, readCursor } from "./store.js";
+import { checkGroupCommit, createGroupCommit, type GroupCommitOptions } from "./group-commit.js";
+import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, Store } from "./store.js";
+import { claimOrder, cursorAfter, perUserCap, readCursor } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
 
+export type { GroupCommitOptions };
 export { StoreConnectionError };
 
 /** Options of {@link createPostgresStore}: a pool you own, or a URL the store connects to itself. */
@@ -39,6 +44,13 @@ export interface PostgresStoreOptions {
    * Default: one line on `console.warn`. A `pool` you pass needs its own `error` listener.
    */
   onPoolError?: (error: Error) => void;
+  /**
+   * Group commit: claims and event leases (`claimReward`, `beginEvent`) that arrive while a batch
+   * is in flight go to the database together, one statement and one commit for all of them, each
+   * caller getting its own answer, decided in arrival order. Default `{ maxBatch: 128, windowMs: 0 }`;
+   * `{ maxBatch: 1 }` sends each alone.
+   */
+  groupCommit?: GroupCommitOptions;
 }
 
 /** A PostgreSQL store, with the schema migration. */
@@ -91,10 +103,235 @@ CREATE INDEX IF NOT EXISTS line_responder_claims_reward ON "public".line_respond
 CREATE INDEX IF NOT EXISTS line_responder_claims_user ON "public".line_responder_claims (user_id);
 `;
 
-const MIGRATIONS = [MIGRATION, EVENT_STATE];
+const CLAIM_BATCH = `-- line-responder store schema, version 3: claims and event leases decided in batches (group
+-- commit). One call takes many callers' requests and decides each in the order given, as one
+-- statement and one commit; it returns one row per request (n is its position).
+CREATE OR REPLACE FUNCTION "public".line_responder_claim_batch(
+  event_ids text[], takes boolean[], lease_untils bigint[], reward_ids text[], user_ids text[],
+  caps float8[], stocks float8[], nows bigint[])
+RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+  k integer;
+  c "public".line_responder_claims;
+  resumed "public".line_responder_claims;
+  counted_reward text;
+  counted bigint;
+  size integer := coalesce(array_length(event_ids, 1), 0);
+  simple boolean;
+  locking boolean;
+  settled boolean[] := array_fill(false, ARRAY[size]);
+  taken boolean[] := array_fill(false, ARRAY[size]);
+  ks integer[];
+  made jsonb[];
+  j integer;
+BEGIN
+  -- The common batch: no two requests share an event, a user's claim or a claim's event, and
+  -- every claim is once per user without stock. Then requests cannot affect each other, and new
+  -- events and new claims are inserted with one statement each; what found a row already there
+  -- (a redelivery, a duplicate) is decided one by one below, as every request of other batches.
+  SELECT count(DISTINCT u.e) FILTER (WHERE u.t) = count(*) FILTER (WHERE u.t)
+     AND count(DISTINCT (u.r, u.e)) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
+     AND count(DISTINCT (u.r, u.u)) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
+     AND NOT coalesce(bool_or(u.r IS NOT NULL AND (u.cap <> 1 OR u.stock IS NOT NULL)), false),
+         coalesce(bool_or(u.r IS NOT NULL AND (u.cap <> 1 OR u.stock IS NOT NULL)), false)
+  INTO simple, locking FROM unnest(event_ids, takes, reward_ids, user_ids, caps, stocks) AS u(e, t, r, u, cap, stock);
+  -- Rewards with a stock or a per-user count above one are locked before any row, in one order,
+  -- so that two batches never wait on each other in a cycle.
+  IF locking THEN
+    INSERT INTO "public".line_responder_reward_locks (reward_id)
+    SELECT DISTINCT r.id FROM unnest(reward_ids, caps, stocks) AS r(id, cap, stock)
+    WHERE r.id IS NOT NULL AND (r.cap <> 1 OR r.stock IS NOT NULL) ORDER BY r.id
+    ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM "public".line_responder_reward_locks l
+    WHERE l.reward_id IN (SELECT r.id FROM unnest(reward_ids, caps, stocks) AS r(id, cap, stock)
+                          WHERE r.cap <> 1 OR r.stock IS NOT NULL)
+    ORDER BY l.reward_id FOR UPDATE;
+  END IF;
+  IF simple AND size > 1 THEN
+    WITH inserted AS (
+      INSERT INTO "public".line_responder_events (event_id, expires_at, state)
+      SELECT u.e, u.l, 'processing' FROM unnest(event_ids, takes, lease_untils) AS u(e, t, l) WHERE u.t ORDER BY u.e
+      ON CONFLICT DO NOTHING RETURNING event_id)
+    SELECT array_agg(u.k) INTO ks
+    FROM inserted JOIN unnest(event_ids, takes) WITH ORDINALITY AS u(e, t, k) ON u.t AND u.e = inserted.event_id;
+    FOREACH j IN ARRAY coalesce(ks, '{}') LOOP
+      taken[j] := true;
+      IF reward_ids[j] IS NULL THEN
+        settled[j] := true;
+        n := j;
+        event_outcome := 'new';
+        reward_outcome := NULL;
+        claim := NULL;
+        RETURN NEXT;
+      END IF;
+    END LOOP;
+    WITH inserted AS (
+      INSERT INTO "public".line_responder_claims
+        (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
+      SELECT u.r || ':' || u.u || ':1', u.r, u.u, 1, u.e, 'pending', u.l, u.now, u.now
+      FROM unnest(event_ids, takes, lease_untils, reward_ids, user_ids, nows) WITH ORDINALITY AS u(e, t, l, r, u, now, k)
+      WHERE u.r IS NOT NULL AND (NOT u.t OR taken[u.k]) ORDER BY u.r, u.u
+      ON CONFLICT DO NOTHING RETURNING *)
+    SELECT array_agg(u.k ORDER BY u.k), array_agg(to_jsonb(inserted) ORDER BY u.k) INTO ks, made
+    FROM inserted JOIN unnest(event_ids, reward_ids) WITH ORDINALITY AS u(e, r, k)
+      ON u.r = inserted.reward_id AND u.e = inserted.event_id;
+    FOR j IN 1 .. coalesce(array_length(ks, 1), 0) LOOP
+      settled[ks[j]] := true;
+      n := ks[j];
+      event_outcome := CASE WHEN takes[ks[j]] THEN 'new' END;
+      reward_outcome := 'new';
+      claim := made[j];
+      RETURN NEXT;
+    END LOOP;
+  END IF;
+  FOR k IN 1 .. size LOOP
+    CONTINUE WHEN settled[k];
+    n := k;
+    event_outcome := NULL;
+    reward_outcome := NULL;
+    claim := NULL;
+    IF taken[k] THEN
+      event_outcome := 'new';
+    ELSIF takes[k] THEN
+      -- The event: new, or an expired lease taken over; else busy (leased) or duplicate (done).
+      INSERT INTO "public".line_responder_events AS e (event_id, expires_at, state)
+      VALUES (event_ids[k], lease_untils[k], 'processing')
+      ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'processing'
+      WHERE e.expires_at <= nows[k]
+      RETURNING 'new' INTO event_outcome;
+      IF event_outcome IS NULL THEN
+        SELECT CASE WHEN e.state = 'processing' THEN 'busy' ELSE 'duplicate' END INTO event_outcome
+        FROM "public".line_responder_events e WHERE e.event_id = event_ids[k];
+        event_outcome := coalesce(event_outcome, 'busy');
+      END IF;
+      IF event_outcome <> 'new' OR reward_ids[k] IS NULL THEN
+        RETURN NEXT;
+        CONTINUE;
+      END IF;
+    END IF;
+    IF caps[k] = 1 AND stocks[k] IS NULL THEN
+      -- Once per user without stock needs no lock: slot 1 and the event are unique keys.
+      INSERT INTO "public".line_responder_claims
+        (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
+      VALUES (reward_ids[k] || ':' || user_ids[k] || ':1', reward_ids[k], user_ids[k], 1, event_ids[k], 'pending',
+              lease_untils[k], nows[k], nows[k])
+      ON CONFLICT DO NOTHING RETURNING * INTO c;
+      IF FOUND THEN
+        IF counted_reward = reward_ids[k] THEN counted := counted + 1; END IF;
+        reward_outcome := 'new';
+        claim := to_jsonb(c);
+        RETURN NEXT;
+        CONTINUE;
+      END IF;
+    END IF;
+    -- This event's own claim decides first: a duplicate, or a resume of its unsent claim.
+    SELECT * INTO c FROM "public".line_responder_claims
+    WHERE reward_id = reward_ids[k] AND event_id = event_ids[k];
+    IF FOUND THEN
+      reward_outcome := 'duplicate';
+      IF lease_untils[k] > 0 THEN
+        UPDATE "public".line_responder_claims SET lease_until = lease_untils[k]
+        WHERE id = c.id AND status IN ('pending', 'failed', 'deferred') AND lease_until <= nows[k]
+        RETURNING * INTO resumed;
+        IF FOUND THEN
+          reward_outcome := 'resumed';
+          c := resumed;
+        END IF;
+      END IF;
+      claim := to_jsonb(c);
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    SELECT * INTO c FROM "public".line_responder_claims
+    WHERE reward_id = reward_ids[k] AND user_id = user_ids[k] ORDER BY slot DESC LIMIT 1;
+    IF FOUND AND c.slot >= caps[k] THEN
+      reward_outcome := 'duplicate';
+      claim := to_jsonb(c);
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    IF stocks[k] IS NOT NULL THEN
+      -- Claims of a stocked reward are made under its lock: counted once a batch, then kept up to date.
+      IF counted_reward IS DISTINCT FROM reward_ids[k] THEN
+        counted_reward := reward_ids[k];
+        SELECT count(*) INTO counted FROM "public".line_responder_claims WHERE reward_id = counted_reward;
+      END IF;
+      IF counted >= stocks[k] THEN
+        reward_outcome := 'out-of-stock';
+        RETURN NEXT;
+        CONTINUE;
+      END IF;
+    END IF;
+    INSERT INTO "public".line_responder_claims
+      (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
+    VALUES (reward_ids[k] || ':' || user_ids[k] || ':' || (coalesce(c.slot, 0) + 1), reward_ids[k], user_ids[k],
+            coalesce(c.slot, 0) + 1, event_ids[k], 'pending', lease_untils[k], nows[k], nows[k])
+    RETURNING * INTO c;
+    IF counted_reward = reward_ids[k] THEN counted := counted + 1; END IF;
+    reward_outcome := 'new';
+    claim := to_jsonb(c);
+    RETURN NEXT;
+  END LOOP;
+END;
+$$;
+`;
 
-/** A pool or one of its clients (inside a transaction). */
-type Queryable = Pick<pg.Pool, "query">;
+const MIGRATIONS = [MIGRATION, EVENT_STATE, CLAIM_BATCH];
+
+/** One caller's request in a batch: a `beginEvent` (`take`) or a `claimReward`. */
+interface BatchItem {
+  eventId: string;
+  /** Take the event's lease (beginEvent); a claimReward only claims. */
+  take: boolean;
+  /** The event's lease and the claim's: `now + leaseMs` for beginEvent, 0 for claimReward (which never resumes). */
+  leaseUntil: number;
+  reward?: Omit<ClaimRewardInput, "eventId" | "now">;
+  now: number;
+}
+
+/** What the batch function decided for one request. */
+interface BatchRow {
+  n: number;
+  event_outcome: "new" | "busy" | "duplicate" | null;
+  reward_outcome: ClaimRewardResult["outcome"] | null;
+  claim: ClaimRow | null;
+}
+
+/** Whether a claim takes the reward's lock (stock, or a per-user count above one) in the batch function. */
+const locks = (item: BatchItem) =>
+  item.reward !== undefined && (item.reward.stock !== undefined || item.reward.limit !== "once-per-user");
+
+/**
+ * The order the batch function works in: rows that take no lock by (reward, user), locking rows by
+ * reward, and arrival order within each. Outcomes depend only on the order within a reward (stock)
+ * or a user (limit), which stays the arrival order; a common order of keys across batches keeps
+ * two batches from waiting on each other in a cycle.
+ */
+function lockOrder(items: readonly BatchItem[]): number[] {
+  const key = (item: BatchItem) =>
+    item.reward === undefined ? ["", item.eventId] : [item.reward.rewardId, locks(item) ? "" : item.reward.userId];
+  const keys = items.map(key);
+  return items
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const [ra, ua] = keys[a] as string[];
+      const [rb, ub] = keys[b] as string[];
+      return ra !== rb ? (ra < rb ? -1 : 1) : ua !== ub ? (ua < ub ? -1 : 1) : a - b;
+    });
+}
+
+/**
+ * SQLSTATE classes of an error that one row's values caused (22 data exception, 23 integrity
+ * constraint, 54 program limit such as an index row too large, P0 raised in the function): the
+ * statement was refused and rolled back whole, and the other rows are fine on their own.
+ */
+const ROW_ERROR = /^(22|23|54|P0)/;
+/** Deadlock or serialization failure: the transaction was rolled back whole and may simply run again. */
+const TRY_AGAIN = /^40(P01|001)$/;
+
+const sqlState = (error: unknown): string =>
+  typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "";
 
 /**
  * Creates a PostgreSQL store. With `url`, connects first and throws one-line
@@ -104,6 +341,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
   const schema = options.schema ?? "public";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema))
     throw new TypeError(`schema must be a plain SQL identifier, not ${JSON.stringify(schema)}`);
+  const groupCommit = checkGroupCommit("createPostgresStore", options.groupCommit);
   const owned = options.pool === undefined;
   const url = options.url;
   const pool = options.pool ?? new pg.Pool({ ...(url === undefined ? {} : { connectionString: url }), max: 16 });
@@ -124,128 +362,66 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     }
   }
   const t = (name: string) => `"${schema}".line_responder_${name}`;
-  const countClaims = async (client: Queryable, rewardId: string) =>
-    Number(
-      (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t("claims")} WHERE reward_id = $1`, [rewardId]))
-        .rows[0]?.n,
-    );
   let calls = 0;
 
-  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    // A checked-out client's connection lost between two queries is an "error" event on the client
-    // (the pool listens only to idle ones): without a listener it would end the process. It is
-    // attached in pg's callback, not after an await: the server's "terminating connection" can
-    // arrive in the same packet as the connection's readiness, before any promise continuation runs.
-    let lost: Error | undefined;
-    const onLost = (error: Error) => {
-      lost = error;
-    };
-    const client = await new Promise<pg.PoolClient>((resolve, reject) =>
-      pool.connect((error, connected) => {
-        if (error || !connected) return reject(error ?? new Error("no PostgreSQL connection"));
-        connected.on("error", onLost);
-        resolve(connected);
-      }),
-    );
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      lost ??= error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.off("error", onLost);
-      // A client that failed is not given back to the pool as good: release(error) closes it.
-      client.release(lost);
-    }
-  }
-
-  /** Takes this event's own unsent claim for a resuming delivery, unless someone holds its lease. */
-  async function resume(client: Queryable, claim: RewardClaim, now: number, leaseUntil: number) {
-    const resumed = await client.query<ClaimRow>(
-      `UPDATE ${t("claims")} SET lease_until = $2
-       WHERE id = $1 AND status IN ('pending', 'failed', 'deferred') AND lease_until <= $3 RETURNING *`,
-      [claim.id, leaseUntil, now],
-    );
-    const row = resumed.rows[0];
-    return row ? { outcome: "resumed" as const, claim: claimFromRow(row) } : { outcome: "duplicate" as const, claim };
-  }
-
-  /** The claim, on `client` (a transaction, when the caller needs one). `leaseUntil` > 0 resumes an unsent claim of the same event. */
-  async function claimOn(client: Queryable, input: ClaimRewardInput, leaseUntil: number): Promise<ClaimRewardResult> {
-    const { rewardId, userId, eventId, limit, stock, now = Date.now() } = input;
-    const duplicate = async (row: ClaimRow): Promise<ClaimRewardResult> => {
-      const claim = claimFromRow(row);
-      return leaseUntil > 0 && claim.eventId === eventId
-        ? resume(client, claim, now, leaseUntil)
-        : { outcome: "duplicate", claim };
-    };
-    if (limit === "once-per-user" && stock === undefined) {
-      // The common case needs no lock: slot 1 and the event are unique keys, so one statement
-      // either inserts the claim or finds the one that is there.
-      for (;;) {
-        const result = await client.query<ClaimRow & { outcome: "new" | "duplicate" }>(
-          `WITH inserted AS (
-             INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
-             VALUES ($1, $2, $3, 1, $4, 'pending', $6, $5, $5) ON CONFLICT DO NOTHING RETURNING *)
-           SELECT 'new' AS outcome, * FROM inserted
-           UNION ALL
-           SELECT 'duplicate' AS outcome, * FROM ${t("claims")}
-           WHERE reward_id = $2 AND (event_id = $4 OR (user_id = $3 AND slot = 1)) AND NOT EXISTS (SELECT 1 FROM inserted)`,
-          [claimId(rewardId, userId, 1), rewardId, userId, eventId, now, leaseUntil],
+  /** One statement for the whole batch: each request decided in turn, all committed together. */
+  async function decide(items: readonly BatchItem[]): Promise<BatchRow[]> {
+    const order = lockOrder(items);
+    const column = <T>(value: (item: BatchItem) => T) => order.map((i) => value(items[i] as BatchItem));
+    const values = [
+      column((item) => item.eventId),
+      column((item) => item.take),
+      column((item) => item.leaseUntil),
+      column((item) => item.reward?.rewardId ?? null),
+      column((item) => item.reward?.userId ?? null),
+      // float8: "unlimited" is Infinity, and a stock compares as it does in JavaScript.
+      column((item) => (item.reward ? perUserCap(item.reward.limit) : null)),
+      column((item) => item.reward?.stock ?? null),
+      column((item) => item.now),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await pool.query<BatchRow>(
+          `SELECT * FROM ${t("claim_batch")}($1::text[], $2::boolean[], $3::bigint[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::bigint[])`,
+          values,
         );
-        // This event's own claim decides over the user's slot 1 (another event's claim).
-        const row = result.rows.find((r) => r.outcome === "new" || r.event_id === eventId) ?? result.rows[0];
-        // No row: a concurrent insert the statement could not see yet; the next statement sees it.
-        if (row) return row.outcome === "new" ? { outcome: "new", claim: claimFromRow(row) } : duplicate(row);
+        const rows: BatchRow[] = new Array(items.length);
+        for (const row of result.rows) rows[order[row.n - 1] as number] = row;
+        return rows;
+      } catch (error) {
+        if (TRY_AGAIN.test(sqlState(error)) && attempt < 3) continue;
+        if (sqlState(error) === "42883" && String((error as Error).message).includes("claim_batch"))
+          throw new Error(
+            `the PostgreSQL schema "${schema}" has no line_responder_claim_batch function (schema version 3): run store.migrate() once after upgrading line-responder`,
+          );
+        throw error;
       }
     }
-    // The reward's row is the lock: claims of one limited or stocked reward go one at a time.
-    await client.query(`INSERT INTO ${t("reward_locks")} (reward_id) VALUES ($1) ON CONFLICT (reward_id) DO NOTHING`, [
-      rewardId,
-    ]);
-    await client.query(`SELECT reward_id FROM ${t("reward_locks")} WHERE reward_id = $1 FOR UPDATE`, [rewardId]);
-    const earlier = await client.query<ClaimRow>(
-      `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND event_id = $2`,
-      [rewardId, eventId],
-    );
-    if (earlier.rows[0]) return duplicate(earlier.rows[0]);
-    const mine = await client.query<ClaimRow>(
-      `SELECT * FROM ${t("claims")} WHERE reward_id = $1 AND user_id = $2 ORDER BY slot DESC LIMIT 1`,
-      [rewardId, userId],
-    );
-    const latest = mine.rows[0];
-    if (latest && latest.slot >= perUserCap(limit)) return { outcome: "duplicate", claim: claimFromRow(latest) };
-    if (stock !== undefined && (await countClaims(client, rewardId)) >= stock) return { outcome: "out-of-stock" };
-    const slot = (latest?.slot ?? 0) + 1;
-    const inserted = await client.query<ClaimRow>(
-      `INSERT INTO ${t("claims")} (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $7, $6, $6) RETURNING *`,
-      [claimId(rewardId, userId, slot), rewardId, userId, slot, eventId, now, leaseUntil],
-    );
-    return { outcome: "new", claim: claimFromRow(inserted.rows[0] as ClaimRow) };
   }
 
-  /** Takes the event for a lease: new, or an expired entry taken over; else busy (leased) or duplicate (done). */
-  async function takeEvent(client: Queryable, eventId: string, now: number, leaseMs: number) {
-    const result = await client.query<{ outcome: "new" | "busy" | "duplicate" }>(
-      `WITH taken AS (
-         INSERT INTO ${t("events")} (event_id, expires_at, state) VALUES ($1, $2, 'processing')
-         ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'processing'
-         WHERE ${t("events")}.expires_at <= $3
-         RETURNING 'new' AS outcome)
-       SELECT outcome FROM taken
-       UNION ALL
-       SELECT CASE WHEN state = 'processing' THEN 'busy' ELSE 'duplicate' END FROM ${t("events")}
-       WHERE event_id = $1 AND NOT EXISTS (SELECT 1 FROM taken)`,
-      [eventId, now + leaseMs, now],
-    );
-    // No row: a concurrent delivery took it after this statement's snapshot; it is working on it.
-    return result.rows[0]?.outcome ?? "busy";
-  }
+  const batches = createGroupCommit<BatchItem, BatchRow>(groupCommit, async (items) => {
+    try {
+      return (await decide(items)).map((value) => ({ status: "fulfilled", value }));
+    } catch (error) {
+      if (items.length === 1 || !ROW_ERROR.test(sqlState(error))) throw error;
+      // One request's values were refused and the statement rolled back whole: each request again
+      // alone, in arrival order, so only the one at fault gets the error.
+      const settled: PromiseSettledResult<BatchRow>[] = [];
+      for (const item of items) {
+        try {
+          settled.push({ status: "fulfilled", value: (await decide([item]))[0] as BatchRow });
+        } catch (reason) {
+          settled.push({ status: "rejected", reason });
+        }
+      }
+      return settled;
+    }
+  });
+
+  const rewardResult = (row: BatchRow): ClaimRewardResult =>
+    row.reward_outcome === "out-of-stock" || row.claim === null
+      ? { outcome: "out-of-stock" }
+      : { outcome: row.reward_outcome ?? "duplicate", claim: claimFromRow(row.claim) };
 
   const store: PostgresStore = {
     async migrate() {
@@ -255,14 +431,16 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     async beginEvent({ eventId, leaseMs, reward, now = Date.now() }): Promise<BeginEventResult> {
       // Now and then, clear ids whose time has passed, so the table stays the size of the TTL window.
       if (++calls % 200 === 0) await pool.query(`DELETE FROM ${t("events")} WHERE expires_at <= $1`, [now]);
-      if (!reward) {
-        return { event: await takeEvent(pool, eventId, now, leaseMs) };
-      }
-      return inTransaction(async (client): Promise<BeginEventResult> => {
-        const event = await takeEvent(client, eventId, now, leaseMs);
-        if (event !== "new") return { event };
-        return { event, reward: await claimOn(client, { ...reward, eventId, now }, now + leaseMs) };
+      const row = await batches.submit({
+        eventId,
+        take: true,
+        leaseUntil: now + leaseMs,
+        now,
+        ...(reward ? { reward } : {}),
       });
+      const event = row.event_outcome ?? "busy";
+      if (event !== "new" || !reward) return { event };
+      return { event, reward: rewardResult(row) };
     },
 
     async finishEvent(eventId, ttlMs, now = Date.now()) {
@@ -277,9 +455,9 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       await pool.query(`DELETE FROM ${t("events")} WHERE event_id = $1`, [eventId]);
     },
 
-    async claimReward(input) {
-      if (input.limit === "once-per-user" && input.stock === undefined) return claimOn(pool, input, 0);
-      return inTransaction((client) => claimOn(client, input, 0));
+    async claimReward({ rewardId, userId, eventId, limit, stock, now = Date.now() }) {
+      const reward = { rewardId, userId, limit, ...(stock === undefined ? {} : { stock }) };
+      return rewardResult(await batches.submit({ eventId, take: false, leaseUntil: 0, reward, now }));
     },
 
     async updateClaim(id, patch, now = Date.now()) {
@@ -338,6 +516,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     },
 
     async close() {
+      await batches.drain();
       if (owned) await pool.end();
     },
   };

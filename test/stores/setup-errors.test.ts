@@ -35,7 +35,7 @@ describe("store set-up", () => {
     const files = readdirSync(new URL("../../sql/", import.meta.url))
       .filter((name) => name.endsWith(".sql"))
       .sort();
-    expect(files).toEqual(["001_line_responder.sql", "002_event_state.sql"]);
+    expect(files).toEqual(["001_line_responder.sql", "002_event_state.sql", "003_claim_batch.sql"]);
     const shipped = files.map((name) => readFileSync(new URL(`../../sql/${name}`, import.meta.url), "utf8")).join("");
     expect(shipped).toBe(schemaSql());
   });
