@@ -131,9 +131,7 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
         );
         return best === undefined ? null : toMatch(best, fromCharCodes(codes, length));
       }
-      // The folded code units are the normalized text whenever foldCodes succeeds: only texts
-      // it gives up on are folded again.
-      const normalized = length >= 0 ? fromCharCodes(foldedCodes(), length) : normalizeResolved(text, options);
+      const normalized = normalizeResolved(text, options);
       const best = index.best(normalized, toEpoch(matchOptions?.at, index.hasWindows), sourceBitOf(matchOptions));
       return best === undefined ? null : toMatch(best, normalized);
     },
