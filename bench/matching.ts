@@ -4,13 +4,19 @@
  *
  *   npm run bench              1,000 / 10,000 / 100,000 keywords
  *   npm run bench -- --quick   fewer rounds, for a quick look
+ *   npm run bench -- --baseline <git ref>
+ *                              adds that commit's matcher as a contender, for before/after
+ *                              ratios in one run (its src/ is unpacked under bench/.baseline/)
  *
  * The peers get each message already normalized (line-responder normalizes inside match()),
  * and do the same job: the first rule in file order whose keyword matches (exact: whole
  * message, contains: anywhere). The joined RegExp does less: it stops at the leftmost keyword
  * instead of finding the first rule, which favors it.
  */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 import AhoCorasickPeer from "modern-ahocorasick";
 import { compileRules, parseRuleSet, type RuleMatcher } from "../src/index.js";
 import { makeCorpus, makeJapaneseCorpus } from "./corpus.js";
@@ -28,6 +34,21 @@ const shapeAt = process.argv.indexOf("--shape");
 const SHAPES: Shape[] = shapeAt > 0 ? [process.argv[shapeAt + 1] as Shape] : ["chat", "japanese"];
 const corpusOf = (shape: Shape) => (shape === "chat" ? makeCorpus : makeJapaneseCorpus);
 
+const baselineAt = process.argv.indexOf("--baseline");
+const baseline = baselineAt > 0 ? await loadBaseline(process.argv[baselineAt + 1] as string) : undefined;
+
+/** `compileRules` as of git `ref`, from that commit's src/ unpacked beside the bench. */
+async function loadBaseline(ref: string): Promise<{ name: string; compileRules: typeof compileRules }> {
+  const sha = execFileSync("git", ["rev-parse", "--short", ref], { encoding: "utf8" }).trim();
+  const dir = join(import.meta.dirname, ".baseline", sha);
+  if (!existsSync(join(dir, "src"))) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync("sh", ["-c", `git archive ${sha} src | tar -x -C ${dir}`]);
+  }
+  const module = (await import(join(dir, "src", "index.ts"))) as { compileRules: typeof compileRules };
+  return { name: `baseline ${sha}`, compileRules: module.compileRules };
+}
+
 type MatchFn = (i: number) => string | undefined;
 
 interface Contender {
@@ -40,28 +61,34 @@ function timeIt<T>(fn: () => T, repeat: number): { value: T; ms: number } {
   const times: number[] = [];
   let value: T | undefined;
   for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
+    // CPU time, like throughput(): time spent descheduled is the machine's, not the build's.
+    const start = process.cpuUsage();
     value = fn();
-    times.push(performance.now() - start);
+    const cpu = process.cpuUsage(start);
+    times.push((cpu.user + cpu.system) / 1000);
   }
   return { value: value as T, ms: median(times) };
 }
 
 let sink = 0;
-/** Messages per second of `match`, over the message list cyclically, for about `ms`. */
+/**
+ * Messages per CPU-second of `match`, over the message list cyclically, for about `ms` of wall
+ * time. CPU time, not wall time: on a shared machine the process is descheduled for long
+ * stretches that say nothing about the code (slower caches under load still show).
+ */
 function throughput(match: MatchFn, count: number, ms: number): number {
   let done = 0;
   const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
+  const cpuStart = process.cpuUsage();
+  while (performance.now() - start < ms) {
     for (let k = 0; k < 64; k++) {
       const id = match(done % count);
       if (id !== undefined) sink += id.length;
       done++;
     }
-    now = performance.now();
   }
-  return done / ((now - start) / 1000);
+  const cpu = process.cpuUsage(cpuStart);
+  return done / ((cpu.user + cpu.system) / 1e6);
 }
 
 function contenders(
@@ -89,6 +116,13 @@ function contenders(
     name: "line-responder",
     buildMs: compiled.ms,
     match: (i) => matcher.match(messages[i] as string)?.ruleId,
+  };
+
+  const before = baseline && timeIt(() => baseline.compileRules(ruleSet), size >= 100_000 ? 3 : 7);
+  const old: Contender | undefined = before && {
+    name: baseline.name,
+    buildMs: before.ms,
+    match: (i) => before.value.match(messages[i] as string)?.ruleId,
   };
 
   const naive: Contender = {
@@ -158,7 +192,7 @@ function contenders(
   // The numbers mean nothing unless everyone answers alike: check before timing.
   for (let i = 0; i < messages.length; i++) {
     const want = naive.match(i);
-    for (const c of [ours, peer]) {
+    for (const c of old ? [ours, old, peer] : [ours, peer]) {
       const got = c.match(i);
       if (got !== want) throw new Error(`${c.name} answered ${got} for ${messages[i]}, the naive loop ${want}`);
     }
@@ -176,7 +210,9 @@ function contenders(
       return exact === undefined ? undefined : ids[exact];
     },
   };
-  return { contenders: exactOnly ? [ours, naive, map] : [ours, naive, peer, regex], matcher, parseMs: parsed.ms };
+  const list = exactOnly ? [ours, naive, map] : [ours, naive, peer, regex];
+  if (old) list.splice(1, 0, old);
+  return { contenders: list, matcher, parseMs: parsed.ms };
 }
 
 interface Row {
@@ -214,7 +250,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ratio = (a = 0, b = 0) => (b > 0 ? `${(a / b).toFixed(a / b < 1 ? 2 : 1)}x` : "-");
 
 console.log(`# matching benchmark: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})`);
-console.log(`# ${MESSAGES} messages, ${ROUNDS} rounds of ${ROUND_MS} ms per contender, median msgs/s\n`);
+console.log(
+  `# ${MESSAGES} messages, ${ROUNDS} rounds of ${ROUND_MS} ms per contender, median msgs per CPU-second (msgs/s)\n`,
+);
 
 const rows: Row[] = [];
 for (const shape of SHAPES) {
@@ -258,12 +296,12 @@ for (const shape of SHAPES) {
     shape === "chat" ? "chat messages (issue #2)" : "Japanese-heavy messages, 10 to 50 characters (issue #16)";
   table(
     `${title}, exact and contains keywords, half each:`,
-    ["naive loop", "modern-ahocorasick", "joined RegExp"],
+    [...(baseline ? [baseline.name] : []), "naive loop", "modern-ahocorasick", "joined RegExp"],
     rows.filter((r) => r.shape === shape && !r.exactOnly),
   );
   table(
     `${title}, exact keywords only:`,
-    ["naive loop", "Map.get"],
+    [...(baseline ? [baseline.name] : []), "naive loop", "Map.get"],
     rows.filter((r) => r.shape === shape && r.exactOnly),
   );
 }

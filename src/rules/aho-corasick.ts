@@ -3,19 +3,24 @@
  * occurrence of every pattern, so matching cost follows the message length and the number of
  * hits, not the number of keywords.
  *
- * Layout, chosen for the short messages of chat traffic: the root's transitions are a table
- * indexed by code unit; nodes with many children (the first characters of many keywords) get a
- * row indexed by a dense alphabet of the characters keywords use; every other node keeps its
- * few children sorted in flat typed arrays, searched linearly. No object per node and no
- * hashing on the hot path: each step is one to a few typed-array reads.
+ * Layout, chosen for the short messages of chat traffic, where the automaton spends most of its
+ * time near the root: code units are first mapped to a dense alphabet of the characters the
+ * patterns use (any other character sends the scan back to the root at once). The shallow
+ * levels of the trie (the root, the first characters of keywords and further while a memory
+ * budget allows) get full rows over that alphabet with failure links already followed, so a
+ * step there is one table read. Deeper nodes, which few texts reach, keep their few children
+ * sorted in flat typed arrays and fall back along failure links to a full row. Nodes are
+ * numbered breadth first, so "has a full row" is `node < denseNodes`. No object per node and
+ * no hashing on the hot path.
  */
 
 const ROOT = 0;
 const NONE = -1;
 const LINEAR_SEARCH_MAX = 16;
-// Direct rows cost (alphabet size + 1) entries each; past this many entries in all, the
-// widest nodes keep their rows and the rest fall back to bisection.
-const WIDE_TABLE_BUDGET = 1 << 22;
+// Full rows cost (alphabet size + 1) entries each; past this many entries in all, deeper
+// levels keep sparse children. 2^16 entries (256 KiB) holds the first two levels of most sets;
+// larger tables scan slower, not faster, once they no longer stay in the processor's caches.
+const DENSE_TABLE_BUDGET = 1 << 16;
 
 export class AhoCorasick {
   /** Number of patterns; pattern ids run from 0 to `size - 1` in the order given. */
@@ -25,45 +30,60 @@ export class AhoCorasick {
   /** Start offsets (UTF-16) of the hits of the last {@link scan}. */
   hitStart: Int32Array = new Int32Array(16);
 
-  private readonly rootNext: Int32Array;
-  /** Code unit -> 1-based index in the alphabet of characters the patterns use; 0 when unused. */
+  /** Code unit -> index in the alphabet of characters the patterns use, from 1; 0 when unused. */
   private readonly charId: Uint16Array;
   private readonly rowWidth: number;
-  /** Node -> its row in `wideTable`, or NONE. */
-  private readonly wideRow: Int32Array;
-  private readonly wideTable: Int32Array;
-  private readonly childStart: Int32Array;
-  private readonly childChar: Uint16Array;
-  private readonly childNode: Int32Array;
-  private readonly fail: Int32Array;
+  /** Nodes `0 .. denseNodes - 1` have a full row in `dense`, failure links resolved. */
+  private readonly denseNodes: number;
+  private readonly dense: Int32Array;
+  /**
+   * Per node, side by side so a step off a full row reads one cache line: where its children
+   * start in `children` (they end where the next node's start) and its failure node.
+   */
+  private readonly nodeData: Int32Array;
+  /** Pairs of (alphabet index, target) per child, sorted by alphabet index within each node. */
+  private readonly children: Int32Array;
   /** Pattern ending exactly at the node, or NONE. */
   private readonly patternAt: Int32Array;
-  /** Nearest proper suffix node (via failure links) where a pattern ends, or NONE. */
+  /** The node itself or its nearest proper suffix (via failure links) where a pattern ends, or NONE. */
+  private readonly firstOutput: Int32Array;
+  /** Nearest proper suffix node where a pattern ends, or NONE. */
   private readonly outputLink: Int32Array;
   private readonly patternLength: Int32Array;
+  private text = new Uint16Array(64);
 
   /**
-   * Builds the automaton. Patterns must be non-empty and distinct.
-   * `wideTableBudget` caps the entries of direct rows (tests lower it to exercise bisection).
+   * Builds the automaton. Patterns must be non-empty and distinct; given in code-unit order
+   * (`patterns.sort()`), they skip a sort.
+   * `denseTableBudget` caps the entries of full rows (tests lower it to exercise sparse nodes).
    */
-  constructor(patterns: readonly string[], { wideTableBudget = WIDE_TABLE_BUDGET } = {}) {
+  constructor(patterns: readonly string[], { denseTableBudget = DENSE_TABLE_BUDGET } = {}) {
     this.size = patterns.length;
     this.patternLength = Int32Array.from(patterns, (p) => p.length);
 
-    // Insert patterns in code-unit order so every node's children come out sorted and a node's
-    // path is shared with the previous pattern's up to their common prefix.
-    const order = patterns.map((_, i) => i).sort((a, b) => compareCodeUnits(patterns[a], patterns[b]));
+    // The alphabet, in code-unit order so children sorted by code unit are sorted by index too.
+    const charId = new Uint16Array(0x10000);
     let totalLength = 0;
-    for (const p of patterns) totalLength += p.length;
+    for (const p of patterns) {
+      if (p.length === 0) throw new RangeError("Aho-Corasick patterns must not be empty");
+      totalLength += p.length;
+      for (let i = 0; i < p.length; i++) charId[p.charCodeAt(i)] = 1;
+    }
+    let alphabet = 0;
+    for (let c = 0; c < 0x10000; c++) if (charId[c] !== 0) charId[c] = ++alphabet;
+    const width = alphabet + 1;
+
+    // The trie, numbered in insertion order. Patterns go in code-unit order so every node's
+    // children come out sorted and a pattern shares the previous one's path up to their common prefix.
+    const order = inCodeUnitOrder(patterns);
     const parent = new Int32Array(totalLength + 1);
     const charOf = new Uint16Array(totalLength + 1);
-    const patternAt = new Int32Array(totalLength + 1).fill(NONE);
+    const patternAtTrie = new Int32Array(totalLength + 1).fill(NONE);
     let nodeCount = 1;
     const path: number[] = [ROOT];
     let previous = "";
     for (const id of order) {
-      const pattern = patterns[id];
-      if (pattern.length === 0) throw new RangeError("Aho-Corasick patterns must not be empty");
+      const pattern = patterns[id] as string;
       let common = 0;
       while (
         common < previous.length &&
@@ -78,91 +98,102 @@ export class AhoCorasick {
       path.length = common + 1;
       for (let i = common; i < pattern.length; i++) {
         const node = nodeCount++;
-        parent[node] = path[i];
-        charOf[node] = pattern.charCodeAt(i);
+        parent[node] = path[i] as number;
+        charOf[node] = charId[pattern.charCodeAt(i)] as number;
         path.push(node);
       }
-      patternAt[path[pattern.length]] = id;
+      patternAtTrie[path[pattern.length] as number] = id;
       previous = pattern;
     }
 
-    // Group children by parent (counting sort keeps each parent's children in char order).
+    // Children grouped by parent (a counting sort keeps each parent's children in order).
+    const trieStart = new Int32Array(nodeCount + 1);
+    for (let node = 1; node < nodeCount; node++) trieStart[(parent[node] as number) + 1]++;
+    for (let node = 0; node < nodeCount; node++) trieStart[node + 1] += trieStart[node] as number;
+    const fill = trieStart.slice(0, nodeCount);
+    const trieChild = new Int32Array(Math.max(nodeCount - 1, 0));
+    for (let node = 1; node < nodeCount; node++) trieChild[fill[parent[node] as number]++] = node;
+
+    // Renumber breadth first: every level after the one before, so full rows for the first
+    // levels are a prefix of the node numbers, and each node's children stay in order.
+    const bfsOf = new Int32Array(nodeCount);
+    const trieOf = new Int32Array(nodeCount);
+    const depthEnd: number[] = [];
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
+      const node = trieOf[head] as number;
+      if (head === 0 || depthEnd[depthEnd.length - 1] === head) depthEnd.push(tail);
+      for (let slot = trieStart[node] as number; slot < (trieStart[node + 1] as number); slot++) {
+        const child = trieChild[slot] as number;
+        bfsOf[child] = tail;
+        trieOf[tail++] = child;
+      }
+    }
+    // depthEnd[d] is the first node deeper than d. Full rows for whole levels within the budget.
+    let denseNodes = 1;
+    for (const end of depthEnd) if (end * width <= denseTableBudget) denseNodes = end;
+
     const childStart = new Int32Array(nodeCount + 1);
-    for (let node = 1; node < nodeCount; node++) childStart[parent[node] + 1]++;
-    for (let node = 0; node < nodeCount; node++) childStart[node + 1] = childStart[node + 1] + childStart[node];
-    const fill = childStart.slice(0, nodeCount);
-    const childChar = new Uint16Array(nodeCount);
-    const childNode = new Int32Array(nodeCount);
-    for (let node = 1; node < nodeCount; node++) {
-      const slot = fill[parent[node]]++;
-      childChar[slot] = charOf[node];
-      childNode[slot] = node;
-    }
-    const rootNext = new Int32Array(0x10000);
-    for (let slot = childStart[ROOT]; slot < childStart[ROOT + 1]; slot++) {
-      rootNext[childChar[slot]] = childNode[slot];
-    }
-
-    this.rootNext = rootNext;
-
-    const charId = new Uint16Array(0x10000);
-    let alphabet = 0;
-    for (let slot = 0; slot < nodeCount - 1; slot++) {
-      const c = childChar[slot];
-      if (charId[c] === 0) charId[c] = ++alphabet;
-    }
-    const rowWidth = alphabet + 1;
-    const width = (node: number) => childStart[node + 1] - childStart[node];
-    const wide: number[] = [];
-    for (let node = 1; node < nodeCount; node++) if (width(node) > LINEAR_SEARCH_MAX) wide.push(node);
-    wide.sort((a, b) => width(b) - width(a));
-    wide.length = Math.min(wide.length, Math.floor(wideTableBudget / rowWidth));
-    const wideRow = new Int32Array(nodeCount).fill(NONE);
-    const wideTable = new Int32Array(wide.length * rowWidth).fill(NONE);
-    wide.forEach((node, row) => {
-      wideRow[node] = row;
-      for (let slot = childStart[node]; slot < childStart[node + 1]; slot++) {
-        wideTable[row * rowWidth + charId[childChar[slot]]] = childNode[slot];
+    const childChar = new Uint16Array(Math.max(nodeCount - 1, 0));
+    const childNode = new Int32Array(Math.max(nodeCount - 1, 0));
+    const patternAt = new Int32Array(nodeCount);
+    for (let node = 0, slot = 0; node < nodeCount; node++) {
+      const trie = trieOf[node] as number;
+      childStart[node] = slot;
+      patternAt[node] = patternAtTrie[trie] as number;
+      for (let s = trieStart[trie] as number; s < (trieStart[trie + 1] as number); s++, slot++) {
+        const child = trieChild[s] as number;
+        childChar[slot] = charOf[child] as number;
+        childNode[slot] = bfsOf[child] as number;
       }
-    });
-    this.charId = charId;
-    this.rowWidth = rowWidth;
-    this.wideRow = wideRow;
-    this.wideTable = wideTable;
+    }
+    childStart[nodeCount] = nodeCount - 1;
 
-    this.childStart = childStart;
-    this.childChar = childChar;
-    this.childNode = childNode;
-    this.patternAt = patternAt.subarray(0, nodeCount);
-
-    // Failure and output links, breadth first so a node's failure target is always done before it.
-    const fail = new Int32Array(nodeCount);
+    // Failure links, outputs and full rows, in node order (breadth first), so whatever a node's
+    // links point to, shallower, is done before it. Targets in `dense` and `children` are stored
+    // as ~node (negative) when a pattern ends there, so the scan reads outputs only on a hit.
+    const dense = new Int32Array(denseNodes * width);
+    const nodeData = new Int32Array(nodeCount * 2 + 2);
+    const children = new Int32Array(Math.max(nodeCount - 1, 0) * 2);
     const outputLink = new Int32Array(nodeCount).fill(NONE);
-    const queue = new Int32Array(nodeCount);
-    let head = 0;
-    let tail = 0;
-    for (let slot = childStart[ROOT]; slot < childStart[ROOT + 1]; slot++) {
-      queue[tail++] = childNode[slot];
-    }
-    while (head < tail) {
-      const node = queue[head++];
-      for (let slot = childStart[node]; slot < childStart[node + 1]; slot++) {
-        const child = childNode[slot];
-        const c = childChar[slot];
-        let f = fail[node];
-        let target = this.child(f, c);
-        while (target === NONE && f !== ROOT) {
-          f = fail[f];
-          target = this.child(f, c);
+    const firstOutput = new Int32Array(nodeCount).fill(NONE);
+    this.charId = charId;
+    this.rowWidth = width;
+    this.denseNodes = denseNodes;
+    this.dense = dense;
+    this.nodeData = nodeData;
+    this.children = children;
+    this.patternAt = patternAt;
+    this.outputLink = outputLink;
+    this.firstOutput = firstOutput;
+    const target = (node: number) => (firstOutput[node] === NONE ? node : ~node);
+    for (let node = 0; node < nodeCount; node++) {
+      const first = childStart[node] as number;
+      const last = childStart[node + 1] as number;
+      const fail = nodeData[node * 2 + 1] as number;
+      for (let slot = first; slot < last; slot++) {
+        const child = childNode[slot] as number;
+        let suffix = ROOT;
+        if (node !== ROOT) {
+          suffix = this.step(fail, childChar[slot] as number);
+          if (suffix < 0) suffix = ~suffix;
         }
-        const suffix = target === NONE ? ROOT : target;
-        fail[child] = suffix;
-        outputLink[child] = patternAt[suffix] !== NONE ? suffix : outputLink[suffix];
-        queue[tail++] = child;
+        nodeData[child * 2 + 1] = suffix;
+        outputLink[child] = patternAt[suffix] !== NONE ? suffix : (outputLink[suffix] as number);
+        firstOutput[child] = patternAt[child] !== NONE ? child : (outputLink[child] as number);
+        children[slot * 2] = childChar[slot] as number;
+        children[slot * 2 + 1] = target(child);
+      }
+      nodeData[node * 2] = first * 2;
+      nodeData[node * 2 + 2] = last * 2;
+      if (node < denseNodes) {
+        // Missing children go where the failure node goes (from the root: back to the root).
+        if (node !== ROOT) dense.copyWithin(node * width, fail * width, fail * width + width);
+        for (let slot = first; slot < last; slot++) {
+          dense[node * width + (childChar[slot] as number)] = children[slot * 2 + 1] as number;
+        }
       }
     }
-    this.fail = fail;
-    this.outputLink = outputLink;
   }
 
   /**
@@ -171,95 +202,73 @@ export class AhoCorasick {
    * {@link hitStart} before the next scan.
    */
   scan(text: string): number {
-    const { rootNext, fail, patternAt, outputLink, patternLength } = this;
-    let hits = 0;
-    let node = ROOT;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      for (;;) {
-        if (node === ROOT) {
-          node = rootNext[c];
-          break;
-        }
-        const next = this.child(node, c);
-        if (next !== NONE) {
-          node = next;
-          break;
-        }
-        node = fail[node];
-      }
-      let out = patternAt[node] !== NONE ? node : outputLink[node];
-      while (out !== NONE) {
-        const pattern = patternAt[out];
-        if (hits === this.hitPattern.length) this.growHits();
-        this.hitPattern[hits] = pattern;
-        this.hitStart[hits] = i + 1 - patternLength[pattern];
-        hits++;
-        out = outputLink[out];
-      }
-    }
-    return hits;
+    if (this.text.length < text.length) this.text = new Uint16Array(Math.max(text.length, this.text.length * 2));
+    const codes = this.text;
+    for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+    return this.scanCodes(codes, text.length);
   }
 
   /** {@link scan} over the first `length` code units of `codes`, for text not yet made a string. */
   scanCodes(codes: Uint16Array, length: number): number {
-    const { rootNext, fail, patternAt, outputLink, patternLength } = this;
+    const { charId, dense, denseNodes, rowWidth } = this;
     let hits = 0;
     let node = ROOT;
     for (let i = 0; i < length; i++) {
-      const c = codes[i] as number;
-      for (;;) {
-        if (node === ROOT) {
-          node = rootNext[c] as number;
-          break;
-        }
-        const next = this.child(node, c);
-        if (next !== NONE) {
-          node = next;
-          break;
-        }
-        node = fail[node] as number;
-      }
-      let out = patternAt[node] !== NONE ? node : (outputLink[node] as number);
-      while (out !== NONE) {
-        const pattern = patternAt[out] as number;
-        if (hits === this.hitPattern.length) this.growHits();
-        this.hitPattern[hits] = pattern;
-        this.hitStart[hits] = i + 1 - (patternLength[pattern] as number);
-        hits++;
-        out = outputLink[out] as number;
+      const x = charId[codes[i] as number] as number;
+      node = node < denseNodes ? (dense[node * rowWidth + x] as number) : this.step(node, x);
+      if (node < 0) {
+        node = ~node;
+        hits = this.record(this.firstOutput[node] as number, i, hits);
       }
     }
     return hits;
   }
 
-  /** The child of `node` along code unit `c`, or NONE. */
-  private child(node: number, c: number): number {
-    if (node === ROOT) {
-      const next = this.rootNext[c];
-      return next === ROOT ? NONE : next;
-    }
-    const row = this.wideRow[node];
-    if (row !== NONE) return this.wideTable[row * this.rowWidth + this.charId[c]];
-    const { childStart, childChar, childNode } = this;
-    let low = childStart[node];
-    let high = childStart[node + 1];
-    if (high - low <= LINEAR_SEARCH_MAX) {
-      for (; low < high; low++) {
-        const ch = childChar[low];
-        if (ch === c) return childNode[low];
-        if (ch > c) return NONE;
+  /**
+   * The target after `node` on alphabet index `x` (~node when a pattern ends there), through
+   * failure links where it has no such child.
+   */
+  private step(node: number, x: number): number {
+    const { nodeData, children, denseNodes } = this;
+    if (x === 0) return ROOT; // a character no pattern uses
+    while (node >= denseNodes) {
+      let low = nodeData[node * 2] as number;
+      let high = nodeData[node * 2 + 2] as number;
+      if (high - low <= LINEAR_SEARCH_MAX * 2) {
+        for (; low < high; low += 2) {
+          const ch = children[low] as number;
+          if (ch === x) return children[low + 1] as number;
+          if (ch > x) break;
+        }
+      } else {
+        // Bisection over pairs: indices stay even.
+        low >>= 1;
+        high >>= 1;
+        while (low < high) {
+          const mid = (low + high) >>> 1;
+          const ch = children[mid * 2] as number;
+          if (ch === x) return children[mid * 2 + 1] as number;
+          if (ch < x) low = mid + 1;
+          else high = mid;
+        }
       }
-      return NONE;
+      node = nodeData[node * 2 + 1] as number;
     }
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const ch = childChar[mid];
-      if (ch === c) return childNode[mid];
-      if (ch < c) low = mid + 1;
-      else high = mid;
+    return this.dense[node * this.rowWidth + x] as number;
+  }
+
+  /** Records the patterns ending at offset `i`, from output node `out` along its output links. */
+  private record(out: number, i: number, hits: number): number {
+    const { patternAt, outputLink, patternLength } = this;
+    while (out !== NONE) {
+      const pattern = patternAt[out] as number;
+      if (hits === this.hitPattern.length) this.growHits();
+      this.hitPattern[hits] = pattern;
+      this.hitStart[hits] = i + 1 - (patternLength[pattern] as number);
+      hits++;
+      out = outputLink[out] as number;
     }
-    return NONE;
+    return hits;
   }
 
   private growHits(): void {
@@ -272,6 +281,17 @@ export class AhoCorasick {
   }
 }
 
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Pattern ids in code-unit order of their patterns; patterns given sorted (the usual case) cost one check. */
+function inCodeUnitOrder(patterns: readonly string[]): number[] {
+  const ids = patterns.map((_, i) => i);
+  for (let i = 1; i < patterns.length; i++) {
+    if ((patterns[i - 1] as string) > (patterns[i] as string)) {
+      return ids.sort((a, b) => {
+        const pa = patterns[a] as string;
+        const pb = patterns[b] as string;
+        return pa < pb ? -1 : pa > pb ? 1 : 0;
+      });
+    }
+  }
+  return ids;
 }

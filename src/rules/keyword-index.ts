@@ -59,7 +59,8 @@ export class KeywordIndex {
 
   private readonly exact = new Map<string, KeywordEntry[]>();
   private readonly automaton: AhoCorasick | undefined;
-  private readonly byPattern: KeywordEntry[][] = [];
+  /** Pattern id -> the contains and prefix entries with that normalized keyword, in entry order. */
+  private readonly byPattern: KeywordEntry[][];
   private readonly regexes: { entry: KeywordEntry; regex: CompiledRegex }[] = [];
   /** Lengths (UTF-16, capped at EXACT_LENGTH_CAP) of the exact keywords: most texts skip the lookup. */
   private readonly exactLengths = new Uint8Array(EXACT_LENGTH_CAP + 1);
@@ -96,7 +97,7 @@ export class KeywordIndex {
     this.entries = entries;
     this.hasWindows = rules.some((r) => r.from !== Number.NEGATIVE_INFINITY || r.until !== Number.POSITIVE_INFINITY);
 
-    const patternIds = new Map<string, number>();
+    const byKeyword = new Map<string, KeywordEntry[]>();
     for (const entry of entries) {
       if (entry.kind === "regex") {
         const compiled = compileRegex(entry.normalized, this.options.case);
@@ -111,15 +112,14 @@ export class KeywordIndex {
         this.exactLengths[Math.min(entry.normalized.length, EXACT_LENGTH_CAP)] = 1;
         continue;
       }
-      let id = patternIds.get(entry.normalized);
-      if (id === undefined) {
-        id = this.byPattern.length;
-        patternIds.set(entry.normalized, id);
-        this.byPattern.push([]);
-      }
-      this.byPattern[id]?.push(entry);
+      const list = byKeyword.get(entry.normalized);
+      if (list) list.push(entry);
+      else byKeyword.set(entry.normalized, [entry]);
     }
-    this.automaton = patternIds.size > 0 ? new AhoCorasick([...patternIds.keys()]) : undefined;
+    // Sorted by the engine's native string order (code units), which the automaton builds from.
+    const patterns = [...byKeyword.keys()].sort();
+    this.byPattern = patterns.map((p) => byKeyword.get(p) as KeywordEntry[]);
+    this.automaton = patterns.length > 0 ? new AhoCorasick(patterns) : undefined;
   }
 
   /**
