@@ -41,7 +41,7 @@ export async function verifySignature(
   body: Uint8Array,
   signature: string | null | undefined,
   secrets: readonly string[],
-  hmac?: HmacSha256,
+  hmac?: (secret: string, body: Uint8Array) => Uint8Array,
 ): Promise<boolean> {
   if (!signature) return false;
   const expected = decodeBase64(signature.trim());
