@@ -3,6 +3,8 @@
  * signature header in, status and body out (`handle`), or a Web `Request` in and a `Response` out
  * (`fetch`). Adapters in `src/adapters/` are a few lines of glue around it.
  */
+import { serveExchange } from "./adapters/exchange.js";
+import { fetchExchange } from "./adapters/fetch-exchange.js";
 import type { MessagingClient } from "./rewards/client.js";
 import {
   type BackfillOptions,
@@ -123,6 +125,8 @@ export interface Responder {
     method?: string;
     waitUntil?: (work: Promise<unknown>) => void;
     processBeforeResponse?: boolean;
+    /** HMAC-SHA256 for the signature check; default Web Crypto's. The Node adapters pass `node:crypto`'s, which is faster. */
+    hmac?: (secret: string, body: Uint8Array) => Uint8Array;
   }): Promise<HandleResult>;
   /** {@link handle} for a Web `Request` (Workers, Deno, Bun, Next.js, Hono). */
   fetch(request: Request, env?: unknown, ctx?: { waitUntil?(work: Promise<unknown>): void }): Promise<Response>;
@@ -317,7 +321,7 @@ export function createResponder(options: ResponderOptions): Responder {
     const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
     if (body.byteLength > maxBodyBytes) return answer(413, `body is larger than ${maxBodyBytes} bytes`);
     if (!request.signature) return answer(401, "missing x-line-signature header");
-    if (!(await verifySignature(body, request.signature, secrets))) {
+    if (!(await verifySignature(body, request.signature, secrets, request.hmac))) {
       return answer(401, "x-line-signature does not match the body and the channel secret");
     }
     const parsed = parseEnvelope(body);
@@ -383,25 +387,10 @@ export function createResponder(options: ResponderOptions): Responder {
       }
     },
 
-    async fetch(request, _env, ctx) {
-      let body: Uint8Array | undefined;
-      try {
-        body = await readBody(request, maxBodyBytes);
-      } catch {
-        // The client went away mid-body: nobody is left to read the answer.
-        return toResponse(answer(400, "the request body could not be read"));
-      }
-      const result =
-        body === undefined
-          ? answer(413, `body is larger than ${maxBodyBytes} bytes`)
-          : await responder.handle({
-              body,
-              signature: request.headers.get("x-line-signature"),
-              method: request.method,
-              waitUntil: ctx?.waitUntil ? (work) => ctx.waitUntil?.(work) : undefined,
-            });
-      return toResponse(result);
-    },
+    fetch: (request, _env, ctx) =>
+      serveExchange(responder, fetchExchange(request), {
+        waitUntil: ctx?.waitUntil ? (work) => ctx.waitUntil?.(work) : undefined,
+      }),
 
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);
@@ -446,37 +435,6 @@ function matcherOf(rules: ResponderOptions["rules"]): RuleMatcher | undefined {
   return compileRules(isValidated(rules) ? rules : parseRuleSet(rules));
 }
 
-function toResponse(result: HandleResult): Response {
-  return new Response(result.body, { status: result.status, headers: result.headers });
-}
-
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The body's bytes, or `undefined` past `max` (stops reading there instead of buffering it all). */
-async function readBody(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > max) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

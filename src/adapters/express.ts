@@ -13,9 +13,10 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Responder } from "../responder.js";
+import type { HandleResult, Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
-import { header, readNodeBody, writeResult } from "./node-body.js";
+import { serveExchange } from "./exchange.js";
+import { nodeExchange } from "./node-exchange.js";
 
 /** What the middleware reads of Express's request (kept structural: no dependency on @types/express). */
 export type ExpressRequest = IncomingMessage & { body?: unknown; rawBody?: unknown };
@@ -32,35 +33,22 @@ const ALREADY_PARSED =
 
 /** Express middleware answering LINE webhooks with `responder`. */
 export function lineMiddleware(responder: Responder, options: LineMiddlewareOptions = {}) {
-  const max = options.maxBodyBytes ?? responder.maxBodyBytes;
   // `next` is never called: every request to this route is LINE's, and every answer is ours (JSON),
   // so Express's HTML error page (with a stack) never reaches LINE.
-  return async (req: ExpressRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
-    let body: Uint8Array;
-    if (req.body instanceof Uint8Array)
-      body = req.body; // express.raw()
-    else if (req.rawBody instanceof Uint8Array)
-      body = req.rawBody; // Cloud Functions, Firebase
-    else if (req.body !== undefined && req.readableEnded) {
-      writeResult(res, answer(500, ALREADY_PARSED));
-      return;
-    } else {
-      const read = await readNodeBody(req, max);
-      if (read === "aborted") return;
-      if (read === "too-large") {
-        writeResult(res, answer(413, `body is larger than ${max} bytes`));
-        return;
-      }
-      body = read;
-    }
-    writeResult(
-      res,
-      await responder.handle({
-        body,
-        signature: header(req, "x-line-signature"),
-        method: req.method,
-        processBeforeResponse: options.processBeforeResponse,
-      }),
-    );
+  return (req: ExpressRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
+    const exchange = nodeExchange(req, res);
+    const before = bodyReadBefore(req);
+    return serveExchange(responder, before === undefined ? exchange : { ...exchange, body: () => before }, options);
   };
+}
+
+/**
+ * What a middleware before ours left of the body: its bytes, or (when only parsed JSON is left)
+ * the answer that says how to mount ours; `undefined` when the stream is still ours to read.
+ */
+function bodyReadBefore(req: ExpressRequest): Uint8Array | HandleResult | undefined {
+  if (req.body instanceof Uint8Array) return req.body; // express.raw()
+  if (req.rawBody instanceof Uint8Array) return req.rawBody; // Cloud Functions, Firebase
+  if (req.body !== undefined && req.readableEnded) return answer(500, ALREADY_PARSED);
+  return undefined;
 }

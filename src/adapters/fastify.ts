@@ -13,7 +13,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
-import { header } from "./node-body.js";
+import { serveExchange } from "./exchange.js";
+import { firstHeader, nodeHmac } from "./node-exchange.js";
 
 /** Options of {@link lineResponderPlugin}. */
 export interface LineResponderPluginOptions {
@@ -46,13 +47,17 @@ export async function lineResponderPlugin(
           : answer(500, "internal error; the event was not processed");
     return reply.code(result.status).headers(result.headers).send(result.body);
   });
-  fastify.post(path, async (request, reply) => {
-    const result = await responder.handle({
-      body: (request.body as Uint8Array | undefined) ?? new Uint8Array(0),
-      signature: header(request, "x-line-signature"),
-      method: request.method,
-      processBeforeResponse: options.processBeforeResponse,
-    });
-    return reply.code(result.status).headers(result.headers).send(result.body);
-  });
+  fastify.post(path, (request, reply) =>
+    serveExchange(
+      responder,
+      {
+        method: request.method,
+        header: (name) => firstHeader(request.headers, name),
+        body: () => (request.body as Uint8Array | undefined) ?? new Uint8Array(0), // read by the parser above
+        respond: (result) => reply.code(result.status).headers(result.headers).send(result.body),
+        hmac: nodeHmac,
+      },
+      options,
+    ),
+  );
 }

@@ -14,6 +14,8 @@
  * @packageDocumentation
  */
 import type { Responder } from "../responder.js";
+import { serveExchange } from "./exchange.js";
+import { fetchExchange } from "./fetch-exchange.js";
 
 /** The runtime context where background work can be handed over (Workers' `ExecutionContext`). */
 export interface WaitUntilContext {
@@ -23,6 +25,8 @@ export interface WaitUntilContext {
 
 /** A fetch handler answering LINE webhooks with `responder`. */
 export function createFetchHandler(responder: Responder) {
-  return (request: Request, env?: unknown, ctx?: WaitUntilContext): Promise<Response> =>
-    responder.fetch(request, env, ctx);
+  return (request: Request, _env?: unknown, ctx?: WaitUntilContext): Promise<Response> =>
+    serveExchange(responder, fetchExchange(request), {
+      waitUntil: ctx?.waitUntil ? (work) => ctx.waitUntil?.(work) : undefined,
+    });
 }

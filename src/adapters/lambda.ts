@@ -13,6 +13,7 @@
 import type { HandleResult, Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
 import { decodeBase64 } from "../webhook/base64.js";
+import { serveExchange, type WebhookExchange } from "./exchange.js";
 
 /** The fields read from API Gateway v1/v2 and Function URL events. */
 export interface LambdaHttpEvent {
@@ -44,31 +45,36 @@ const encoder = new TextEncoder();
 /** A Lambda handler answering LINE webhooks with `responder`. */
 export function createLambdaHandler(responder: Responder, options: LambdaHandlerOptions = {}) {
   return async (event: LambdaHttpEvent): Promise<LambdaHttpResult> => {
-    const result = await answerEvent(responder, event, options).catch(() =>
+    try {
+      return await serveExchange(responder, lambdaExchange(event), {
+        processBeforeResponse: options.processBeforeResponse ?? true,
+      });
+    } catch {
       // Only a malformed event gets here (the responder never throws): answer, do not crash the invocation.
-      answer(400, "not an API Gateway or Function URL event"),
-    );
-    return { statusCode: result.status, headers: result.headers, body: result.body, isBase64Encoded: false };
+      return lambdaResult(answer(400, "not an API Gateway or Function URL event"));
+    }
   };
 }
 
-async function answerEvent(
-  responder: Responder,
-  event: LambdaHttpEvent,
-  options: LambdaHandlerOptions,
-): Promise<HandleResult> {
-  let signature: string | undefined;
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (name.toLowerCase() === "x-line-signature") signature = value;
-  }
-  const raw = event.body ?? "";
-  const body = event.isBase64Encoded ? decodeBase64(raw) : encoder.encode(raw);
-  return body === undefined
-    ? answer(400, "isBase64Encoded is set but the body is not base64")
-    : responder.handle({
-        body,
-        signature,
-        method: event.requestContext?.http?.method ?? event.httpMethod,
-        processBeforeResponse: options.processBeforeResponse ?? true,
-      });
+/** The exchange of one event. API Gateway has read the whole body already: no limit to apply, no hang-up. */
+function lambdaExchange(event: LambdaHttpEvent): WebhookExchange<LambdaHttpResult> {
+  return {
+    method: event.requestContext?.http?.method ?? event.httpMethod,
+    header(name) {
+      let value: string | undefined;
+      // API Gateway keeps the client's spelling of header names.
+      for (const [key, v] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name) value = v;
+      return value;
+    },
+    body() {
+      const raw = event.body ?? "";
+      const bytes = event.isBase64Encoded ? decodeBase64(raw) : encoder.encode(raw);
+      return bytes ?? answer(400, "isBase64Encoded is set but the body is not base64");
+    },
+    respond: lambdaResult,
+  };
+}
+
+function lambdaResult(result: HandleResult): LambdaHttpResult {
+  return { statusCode: result.status, headers: result.headers, body: result.body, isBase64Encoded: false };
 }

@@ -13,10 +13,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Responder } from "../responder.js";
-import { answer } from "../webhook/answer.js";
-import { header, readNodeBody, writeResult } from "./node-body.js";
-
-export { header };
+import { serveExchange } from "./exchange.js";
+import { nodeExchange } from "./node-exchange.js";
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -27,20 +25,6 @@ export interface NodeHandlerOptions {
 
 /** A `node:http` request listener that answers LINE webhooks with `responder`. It never rejects. */
 export function createNodeHandler(responder: Responder, options: NodeHandlerOptions = {}) {
-  const max = options.maxBodyBytes ?? responder.maxBodyBytes;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readNodeBody(req, max);
-    if (body === "aborted") return; // the client hung up: nobody is left to answer
-    writeResult(
-      res,
-      body === "too-large"
-        ? answer(413, `body is larger than ${max} bytes`)
-        : await responder.handle({
-            body,
-            signature: header(req, "x-line-signature"),
-            method: req.method,
-            processBeforeResponse: options.processBeforeResponse,
-          }),
-    );
-  };
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    serveExchange(responder, nodeExchange(req, res), options);
 }

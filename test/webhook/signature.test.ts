@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { nodeHmac } from "../../src/adapters/node-exchange.js";
 import { verifySignature } from "../../src/index.js";
 import { signBody } from "../../src/testing/index.js";
 
@@ -44,5 +45,27 @@ describe("verifySignature", () => {
     }
     expect(await verifySignature(body, good, ["another-secret"])).toBe(false);
     expect(await verifySignature(body, good, ["another-secret", SECRET])).toBe(true);
+  });
+
+  it("with the Node adapters' node:crypto HMAC, gives Web Crypto's verdict on every body and signature", async () => {
+    await fc.assert(
+      fc.asyncProperty(bodyText, fc.nat(), fc.integer({ min: 1, max: 255 }), async (text, position, delta) => {
+        const body = encoder.encode(text);
+        const good = await signBody(SECRET, body);
+        const flipped = Buffer.from(good, "base64");
+        flipped[position % 32] = ((flipped[position % 32] as number) + delta) % 256;
+        const signatures = [good, ` ${good}\n`, flipped.toString("base64"), good.slice(0, -4), "not base64!", ""];
+        for (const signature of signatures) {
+          for (const secrets of [[SECRET], ["another-secret"], ["another-secret", SECRET]]) {
+            expect(await verifySignature(body, signature, secrets, nodeHmac)).toBe(
+              await verifySignature(body, signature, secrets),
+            );
+          }
+        }
+        expect(await verifySignature(body, good, [SECRET], nodeHmac)).toBe(true);
+        expect(await verifySignature(body, flipped.toString("base64"), [SECRET], nodeHmac)).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
