@@ -61,6 +61,7 @@ export type {
 export { WEEKDAYS } from "./guards/state.js";
 export { parseState, StateError } from "./guards/state-schema.js";
 export { type AccountWatch, type WatchAccountOptions, type WatchNotice, watchAccount } from "./guards/watch.js";
+export { type LineMessage, LineMessageSchema } from "./line/messages.js";
 export {
   createResponder,
   type EventContext,
@@ -87,7 +88,6 @@ export type {
   GrantRequest,
   GrantResult,
 } from "./rewards/grant.js";
-export { type LineMessage, LineMessageSchema } from "./rewards/messages.js";
 export { RETRY_KEY_NAMESPACE, retryKeyOf } from "./rewards/retry-key.js";
 export { classifySendFailure, type SendFailure } from "./rewards/send-failure.js";
 export {

@@ -8,8 +8,15 @@ import { formatInstant, toEpoch } from "../rules/time.js";
 import { type Campaign, describeWindow, isAnswered, liveCampaigns, samplePoints } from "./campaigns.js";
 import { type Capabilities, capabilitiesOf } from "./capabilities.js";
 import type { Effect, Refusal, StepOutcome } from "./effects.js";
-import type { CurrentEvent, LegacyEvent } from "./events.js";
-import { describeRepairs, describeSilent, type Finding, type SilentCampaign, silenceFinding } from "./findings.js";
+import type { CurrentEvent, EventOf, LegacyEvent } from "./events.js";
+import {
+  describeRepairs,
+  describeSilent,
+  type Finding,
+  type Repair,
+  type SilentCampaign,
+  silenceFinding,
+} from "./findings.js";
 import { currentStep } from "./profiles/current.js";
 import { legacyStep } from "./profiles/legacy.js";
 import { isInsideHours } from "./response-hours.js";
@@ -22,17 +29,8 @@ import {
   type StateOf,
 } from "./state.js";
 
-export type { SilentCampaign } from "./findings.js";
-
-/** The events of a profile. */
-export type EventOf<P extends Profile> = P extends "current" ? CurrentEvent : LegacyEvent;
-
-/** Something the operator must do, as the event that does it and a sentence for people. */
-export interface Repair<P extends Profile = Profile> {
-  event: EventOf<P>;
-  /** `turn Webhook on`, `turn 自動応答 on`, `switch 応答モード to Bot`... */
-  action: string;
-}
+export type { EventOf } from "./events.js";
+export type { Repair, SilentCampaign } from "./findings.js";
 
 /** A transition that happened. */
 export interface TransitionSuccess<P extends Profile> {
