@@ -31,5 +31,8 @@ export type LegacyEvent =
 /** Any event of either profile. */
 export type ModeEvent = CurrentEvent | LegacyEvent;
 
-/** The events of a profile. */
-export type EventOf<P extends Profile> = P extends "current" ? CurrentEvent : LegacyEvent;
+/**
+ * The events of a profile. Observations belong to both, said outright so that code generic in the
+ * profile (the drift monitor) can pass one without a cast.
+ */
+export type EventOf<P extends Profile> = ObserveEvent | (P extends "current" ? CurrentEvent : LegacyEvent);

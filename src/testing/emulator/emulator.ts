@@ -11,8 +11,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { capabilitiesOf } from "../../guards/capabilities.js";
 import { createModeMachine, type EventOf, type TransitionResult } from "../../guards/machine.js";
+import { capabilitiesOf } from "../../guards/profiles/index.js";
 import type { CurrentState, LegacyState, Profile, StateOf } from "../../guards/state.js";
 import { ModeEventSchema } from "../../guards/state-schema.js";
 import { compileRules, type RuleMatcher } from "../../rules/compile.js";
