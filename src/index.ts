@@ -48,6 +48,7 @@ export {
   type TransitionResult,
   type TransitionSuccess,
 } from "./guards/machine.js";
+export { parseState, StateError } from "./guards/parse-state.js";
 export type {
   CurrentState,
   LegacyState,
@@ -59,7 +60,6 @@ export type {
   Weekday,
 } from "./guards/state.js";
 export { WEEKDAYS } from "./guards/state.js";
-export { parseState, StateError } from "./guards/state-schema.js";
 export { type AccountWatch, type WatchAccountOptions, type WatchNotice, watchAccount } from "./guards/watch.js";
 export { type LineMessage, LineMessageSchema } from "./line/messages.js";
 export {
