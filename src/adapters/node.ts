@@ -16,8 +16,6 @@ import type { Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
 import { header, readNodeBody, writeResult } from "./node-body.js";
 
-export { header };
-
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
   /** Largest body read, in bytes; default the responder's `maxBodyBytes`. */
