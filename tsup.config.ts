@@ -6,6 +6,8 @@ export default defineConfig([
     // so both `import` and `require` resolve types that match the code they load.
     entry: {
       index: "src/index.ts",
+      modes: "src/modes.ts",
+      schema: "src/schema.ts",
       "testing/index": "src/testing/index.ts",
       "adapters/express": "src/adapters/express.ts",
       "adapters/fastify": "src/adapters/fastify.ts",

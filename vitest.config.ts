@@ -8,6 +8,10 @@ export default defineConfig({
       { find: /^line-responder\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
       { find: /^line-responder\/d1$/, replacement: new URL("./src/stores/d1.ts", import.meta.url).pathname },
       {
+        find: /^line-responder\/(modes|schema)$/,
+        replacement: new URL("./src/$1.ts", import.meta.url).pathname,
+      },
+      {
         find: /^line-responder\/(express|fastify|node|lambda|fetch)$/,
         replacement: new URL("./src/adapters/$1.ts", import.meta.url).pathname,
       },

@@ -1,9 +1,11 @@
 /**
  * line-responder: keyword campaigns for LINE Official Account bots that never fail silently.
  *
- * The core entry: rule files, Japanese-aware normalization, the matcher and lint, the webhook
- * pipeline (`createResponder`) with reward dispatch, and the response-mode guard. Framework
- * adapters, the Redis and PostgreSQL stores and the testing kit live behind their own subpaths.
+ * The core entry: what a bot needs. Rule files, Japanese-aware normalization, the matcher and
+ * lint; the webhook pipeline (`createResponder`) with once-per-user reward dispatch; the memory
+ * store; the errors it throws. Framework adapters, the Redis/PostgreSQL/D1 stores, the
+ * response-mode guard (`line-responder/modes`), the zod schemas (`line-responder/schema`) and the
+ * testing kit live behind their own subpaths.
  *
  * @example
  * ```ts
@@ -23,53 +25,52 @@
  * @packageDocumentation
  */
 
-export { type Campaign, campaignsFromRules } from "./guards/campaigns.js";
-export type { Capabilities } from "./guards/capabilities.js";
-export { type DiagramOptions, diagram } from "./guards/diagram.js";
-export {
-  type AccountCheck,
-  type AccountClient,
-  type CheckAccountOptions,
-  checkAccount,
-  type DriftFinding,
-  type WebhookTestResult,
-} from "./guards/drift.js";
-export type { Effect, Refusal, RefusalCode } from "./guards/effects.js";
-export type { CurrentEvent, LegacyEvent, ModeEvent, ObserveEvent } from "./guards/events.js";
-export type { Finding, FindingCode, SilentCampaign } from "./guards/findings.js";
-export {
-  createModeMachine,
-  describeEvent,
-  type EventOf,
-  type ModeMachine,
-  type ModeMachineOptions,
-  type Repair,
-  type TransitionRefusal,
-  type TransitionResult,
-  type TransitionSuccess,
-} from "./guards/machine.js";
-export type {
-  CurrentState,
-  LegacyState,
-  Profile,
-  ResponseBand,
-  ResponseHours,
-  ResponseMethod,
-  StateOf,
-  Weekday,
-} from "./guards/state.js";
-export { WEEKDAYS } from "./guards/state.js";
-export { parseState, StateError } from "./guards/state-schema.js";
-export { type AccountWatch, type WatchAccountOptions, type WatchNotice, watchAccount } from "./guards/watch.js";
+// The responder
+
 export {
   createResponder,
   type EventContext,
   type EventHandler,
   type EventOutcome,
-  type HandleResult,
   type Responder,
   type ResponderOptions,
 } from "./responder.js";
+export type { HandleResult } from "./webhook/answer.js";
+export type { WebhookEnvelope, WebhookEvent } from "./webhook/envelope.js";
+export { verifySignature } from "./webhook/signature.js";
+
+// Rules
+
+export {
+  type CandidateOutcome,
+  compileRules,
+  type MatchCandidate,
+  type MatchExplanation,
+  type MatchOptions,
+  type RuleMatch,
+  type RuleMatcher,
+} from "./rules/compile.js";
+export { type LintOptions, lintRules } from "./rules/lint.js";
+export {
+  DEFAULT_NORMALIZE_OPTIONS,
+  type NormalizeOptions,
+  normalize,
+  type ResolvedNormalizeOptions,
+} from "./rules/normalize.js";
+export { DEFAULT_MAX_RULE_FILE_BYTES, type ParseRuleSetOptions, parseRuleSet } from "./rules/parse.js";
+export type {
+  MatchKind,
+  Message,
+  Reward,
+  Rule,
+  RuleSet,
+  RuleSetInput,
+  RuleWindow,
+  SourceType,
+} from "./rules/schema.js";
+
+// Rewards and the LINE client
+
 export type { RetryPolicy } from "./rewards/backoff.js";
 export type { MessagingClient } from "./rewards/client.js";
 export type {
@@ -80,82 +81,29 @@ export type {
   RewardHooks,
   RewardResult,
 } from "./rewards/dispatcher.js";
-export { createFetchClient, type FetchClientOptions, LineApiError } from "./rewards/fetch-client.js";
-export type {
-  GrantManyOptions,
-  GrantManyReport,
-  GrantRequest,
-  GrantResult,
-} from "./rewards/grant.js";
-export { type LineMessage, LineMessageSchema } from "./rewards/messages.js";
-export { RETRY_KEY_NAMESPACE, retryKeyOf } from "./rewards/retry-key.js";
-export { classifySendFailure, type SendFailure } from "./rewards/send-failure.js";
-export {
-  type CandidateOutcome,
-  compileRules,
-  type MatchCandidate,
-  type MatchExplanation,
-  type MatchOptions,
-  type RuleMatch,
-  type RuleMatcher,
-} from "./rules/compile.js";
-export {
-  formatIssue,
-  type IssueCode,
-  type IssueSeverity,
-  RuleSetError,
-  type RuleSetIssue,
-} from "./rules/issues.js";
-export { type LintOptions, lintRules } from "./rules/lint.js";
-export {
-  DEFAULT_NORMALIZE_OPTIONS,
-  type NormalizeOptions,
-  normalize,
-  type ResolvedNormalizeOptions,
-} from "./rules/normalize.js";
-export { DEFAULT_MAX_RULE_FILE_BYTES, type ParseRuleSetOptions, parseRuleSet } from "./rules/parse.js";
-export {
-  MATCH_KINDS,
-  type MatchKind,
-  type Message,
-  MessageSchema,
-  MessagesSchema,
-  NormalizeOptionsSchema,
-  type Reward,
-  RewardLimitSchema,
-  RewardSchema,
-  type Rule,
-  RuleSchema,
-  type RuleSet,
-  type RuleSetInput,
-  RuleSetSchema,
-  type RuleWindow,
-  SOURCE_TYPES,
-  type SourceType,
-  WindowSchema,
-} from "./rules/schema.js";
+export { createFetchClient, type FetchClientOptions } from "./rewards/fetch-client.js";
+export type { GrantManyOptions, GrantManyReport, GrantRequest, GrantResult } from "./rewards/grant.js";
+export { retryKeyOf } from "./rewards/retry-key.js";
+
+// Stores
+
 export { createMemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
-export {
-  type BeginEventResult,
-  type ClaimPage,
-  type ClaimPatch,
-  type ClaimQuery,
-  type ClaimRewardInput,
-  type ClaimRewardResult,
-  type ClaimStatus,
-  claimId,
-  type RewardClaim,
-  type RewardLimit,
-  type Store,
+export type {
+  BeginEventResult,
+  ClaimPage,
+  ClaimPatch,
+  ClaimQuery,
+  ClaimRewardInput,
+  ClaimRewardResult,
+  ClaimStatus,
+  RewardClaim,
+  RewardLimit,
+  Store,
 } from "./stores/store.js";
+
+// Errors
+
+export { LineApiError } from "./rewards/fetch-client.js";
+export { formatIssue, type IssueCode, type IssueSeverity, RuleSetError, type RuleSetIssue } from "./rules/issues.js";
 export { StoreConnectionError } from "./stores/store-error.js";
 export type { DescribedIssue } from "./validation/describe-issues.js";
-export {
-  parseEnvelope,
-  SourceSchema,
-  type WebhookEnvelope,
-  WebhookEnvelopeSchema,
-  type WebhookEvent,
-  WebhookEventSchema,
-} from "./webhook/envelope.js";
-export { verifySignature } from "./webhook/signature.js";

@@ -29,9 +29,12 @@ import { isValidated } from "./rules/validated.js";
 import { createMemoryStore } from "./stores/memory.js";
 import type { ClaimRewardResult, Store } from "./stores/store.js";
 import { checkResponderOptions } from "./validation/responder-options.js";
-import { answer, JSON_HEADERS } from "./webhook/answer.js";
+import { answer, type HandleResult, JSON_HEADERS } from "./webhook/answer.js";
 import { firstIssue, parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
 import { verifySignature } from "./webhook/signature.js";
+
+// Defined beside `answer()` so the adapters can use it without importing the pipeline.
+export type { HandleResult } from "./webhook/answer.js";
 
 /** What a handler gets besides the event. */
 export interface EventContext {
@@ -67,13 +70,6 @@ export interface EventOutcome {
    */
   skipped?: "standby" | "no-reply-token" | "no-client";
   error?: string;
-}
-
-/** The HTTP answer of {@link Responder.handle}. */
-export interface HandleResult {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
 }
 
 /** Options of {@link createResponder}. */

@@ -1,6 +1,8 @@
 // Unit-testing the response-mode guard for your own rule file, with public exports only: no
 // account, no network. The campaign here has no window, so it is live all the time.
-import { type CurrentState, campaignsFromRules, createModeMachine, parseRuleSet } from "line-responder";
+
+import { parseRuleSet } from "line-responder";
+import { type CurrentState, campaignsFromRules, createModeMachine } from "line-responder/modes";
 import { exploreStates } from "line-responder/testing";
 import { describe, expect, it } from "vitest";
 

@@ -7,9 +7,9 @@ import { diagram } from "../guards/diagram.js";
 import { checkAccount } from "../guards/drift.js";
 import type { Effect } from "../guards/effects.js";
 import type { Finding } from "../guards/findings.js";
-import { createModeMachine, type EventOf, type Repair } from "../guards/machine.js";
+import { createModeMachine, type Repair } from "../guards/machine.js";
+import { parseState } from "../guards/parse-state.js";
 import { type CurrentState, describeSwitches, type LegacyState, onOff, type Profile } from "../guards/state.js";
-import { parseState } from "../guards/state-schema.js";
 import { type WatchAccountOptions, watchAccount } from "../guards/watch.js";
 import { fetchAccountClient } from "./account-client.js";
 import { parseInterval } from "./interval.js";
@@ -104,7 +104,7 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
   let refusals = 0;
 
   steps.forEach((step, i) => {
-    const result = machine.transition(state as never, events[i] as EventOf<typeof profile>, { at });
+    const result = machine.transition(state, events[i], { at });
     if (!result.ok) refusals++;
     let effects: Effect[] = [];
     let findings: Finding[] = [];
@@ -115,7 +115,7 @@ export async function simulateCommand(steps: readonly string[], flags: ModesFlag
     }
     // For a refusal: what the step would have made necessary; otherwise what the new state needs.
     const repairs: Repair[] = result.repairs;
-    const capabilities = machine.capabilities(state as never, at);
+    const capabilities = machine.capabilities(state, at);
     if (flags.json) {
       const line = result.ok
         ? { step, ok: true, state, effects, findings, repairs, capabilities }
@@ -188,7 +188,7 @@ export async function checkCommand(flags: ModesFlags, io: CliIO): Promise<number
   }
   const { campaigns, at, timeZone } = await campaignsAndTime(flags, io);
   const client = fetchAccountClient(baseURL, token);
-  const options = { client, profile, declared: declared as never, campaigns, timeZone, probe: flags.probe === true };
+  const options = { client, profile, declared, campaigns, timeZone, probe: flags.probe === true };
   if (flags.watch) return watchCommand({ ...options, intervalMs, notify: flags.notify }, flags.json, io);
 
   const report = await checkAccount({ ...options, at });

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { StateError } from "../guards/state-schema.js";
+import { StateError } from "../guards/parse-state.js";
 import { RuleSetError } from "../rules/issues.js";
 import { StoreConnectionError } from "../stores/store-error.js";
 import { claimsCommand } from "./claims-command.js";

@@ -3,9 +3,9 @@
  */
 import type { RuleSet } from "../rules/schema.js";
 import { formatInstant, parseInstant } from "../rules/time.js";
-import { capabilitiesOf } from "./capabilities.js";
+import type { Capabilities } from "./capabilities.js";
 import { bandEdges } from "./response-hours.js";
-import type { CurrentState, Profile, StateOf } from "./state.js";
+import type { CurrentState } from "./state.js";
 
 /**
  * A rule the guard keeps answered: who answers it and when it is live (epoch ms, from inclusive,
@@ -50,9 +50,8 @@ export function describeWindow(campaign: Campaign, timeZone: string): string {
   return `${formatInstant(campaign.from, timeZone)} to ${formatInstant(campaign.until, timeZone)}`;
 }
 
-/** Whether `campaign` is answered at `at` in `state`. */
-export function isAnswered<P extends Profile>(profile: P, state: StateOf<P>, campaign: Campaign, at: number): boolean {
-  const capabilities = capabilitiesOf(profile, state, at);
+/** Whether an account that can do `capabilities` answers `campaign`. */
+export function isAnswered(capabilities: Capabilities, campaign: Campaign): boolean {
   return campaign.answeredBy === "bot" ? capabilities.webhookDelivered : capabilities.nativeKeywordReplies;
 }
 

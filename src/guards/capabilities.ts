@@ -3,7 +3,7 @@
  * whether our webhook hears it, whether OA Manager's keyword auto-responses answer it.
  */
 import { isInsideHours } from "./response-hours.js";
-import { type CurrentState, type LegacyState, type Profile, responseMethodOf, type StateOf } from "./state.js";
+import { type CurrentState, type LegacyState, responseMethodOf } from "./state.js";
 
 /** What the account can do at a given moment. */
 export interface Capabilities {
@@ -47,11 +47,4 @@ export function legacyCapabilities(state: LegacyState): Capabilities {
     greetingOnFollow: state.greeting,
     markAsRead: bot ? "auto" : "manual",
   };
-}
-
-/** The capabilities of a state of `profile` at `at` (epoch ms). */
-export function capabilitiesOf<P extends Profile>(profile: P, state: StateOf<P>, at: number): Capabilities {
-  return profile === "current"
-    ? currentCapabilities(state as CurrentState, at)
-    : legacyCapabilities(state as LegacyState);
 }

@@ -3,11 +3,10 @@
  * action and what it switched off on its own. Nothing here is drawn by hand.
  */
 
-import type { CurrentEvent } from "./events.js";
-import { exploreStates } from "./explore.js";
+import { exploreStates, type ReachableState } from "./explore.js";
 import { createModeMachine, describeEvent } from "./machine.js";
-import { operatorEvents } from "./operator-events.js";
-import { type CurrentState, describeSwitches, type LegacyState, type Profile } from "./state.js";
+import { operatorEvents } from "./profiles/index.js";
+import { describeSwitches, type Profile, type StateOf } from "./state.js";
 
 /** Options of {@link diagram}. */
 export interface DiagramOptions {
@@ -15,7 +14,7 @@ export interface DiagramOptions {
   format?: "mermaid" | "dot";
 }
 
-const START: { current: CurrentState; legacy: LegacyState } = {
+const START: { [P in Profile]: StateOf<P> } = {
   current: { chat: false, webhook: true, autoResponse: true, greeting: true },
   legacy: { mode: "bot", webhook: true, autoResponse: true, greeting: true },
 };
@@ -30,17 +29,15 @@ const START: { current: CurrentState; legacy: LegacyState } = {
  * console.log(diagram("legacy")); // stateDiagram-v2 ... Bot mode --> Chat mode: SWITCH_MODE:chat (turns off webhook, autoResponse)
  * ```
  */
-export function diagram(profile: Profile, options: DiagramOptions = {}): string {
+export function diagram<P extends Profile>(profile: P, options: DiagramOptions = {}): string {
   const machine = createModeMachine({ profile });
-  const events =
-    profile === "current"
-      ? operatorEvents("current").filter(
-          (e: CurrentEvent) => e.type !== "SET_RESPONSE_HOURS" && e.type !== "SET_RESPONSE_METHOD",
-        )
-      : operatorEvents("legacy");
+  // Response hours and methods would multiply the states by eight without changing the toggles.
+  const events = operatorEvents(profile).filter(
+    (e) => e.type !== "SET_RESPONSE_HOURS" && e.type !== "SET_RESPONSE_METHOD",
+  );
   const { states, edges } = exploreStates(machine, START[profile], { events, depth: 16, at: 0 });
-  const edgeLabel = (from: number, event: (typeof edges)[number]["event"]) => {
-    const result = machine.transition(states[from]?.state as never, event as never, { at: 0 });
+  const edgeLabel = ({ from, event }: (typeof edges)[number]) => {
+    const result = machine.transition((states[from] as ReachableState<P>).state, event, { at: 0 });
     const turnedOff = result.ok ? result.effects.filter((e) => e.kind === "side-effect").map((e) => e.field) : [];
     return turnedOff.length > 0 ? `${describeEvent(event)} (turns off ${turnedOff.join(", ")})` : describeEvent(event);
   };
@@ -50,8 +47,7 @@ export function diagram(profile: Profile, options: DiagramOptions = {}): string 
     states.forEach(({ state }, i) => {
       lines.push(`  s${i} [label=${JSON.stringify(describeSwitches(state))}];`);
     });
-    for (const edge of edges)
-      lines.push(`  s${edge.from} -> s${edge.to} [label=${JSON.stringify(edgeLabel(edge.from, edge.event))}];`);
+    for (const edge of edges) lines.push(`  s${edge.from} -> s${edge.to} [label=${JSON.stringify(edgeLabel(edge))}];`);
     lines.push("}");
     return `${lines.join("\n")}\n`;
   }
@@ -59,6 +55,6 @@ export function diagram(profile: Profile, options: DiagramOptions = {}): string 
   states.forEach(({ state }, i) => {
     lines.push(`  s${i}: ${describeSwitches(state)}`);
   });
-  for (const edge of edges) lines.push(`  s${edge.from} --> s${edge.to}: ${edgeLabel(edge.from, edge.event)}`);
+  for (const edge of edges) lines.push(`  s${edge.from} --> s${edge.to}: ${edgeLabel(edge)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -131,11 +131,7 @@ export async function checkAccount<P extends Profile = "current">(
   const machine = createModeMachine({ profile, campaigns, timeZone });
   // Without a URL the toggle cannot be read: it stays as declared, and the missing URL is the finding.
   const webhookActive = urlSet ? observed.webhookActive : declared.webhook;
-  const result = machine.transition(
-    declared,
-    { type: "OBSERVE", chatMode: observed.chatMode, webhookActive } as never,
-    { at },
-  );
+  const result = machine.transition(declared, { type: "OBSERVE", chatMode: observed.chatMode, webhookActive }, { at });
   const formatAt = (t: number) => formatInstant(t, timeZone);
   const findings: Finding<P>[] = [];
   let state = declared;

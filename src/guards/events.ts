@@ -1,7 +1,7 @@
 /**
  * Operator actions and API observations, as typed events (XState style: `{ type, ...payload }`).
  */
-import type { ResponseHours, ResponseMethod } from "./state.js";
+import type { Profile, ResponseHours, ResponseMethod } from "./state.js";
 
 /** What the Messaging API shows: `GET /v2/bot/info` `chatMode` and the webhook endpoint's `active`. */
 export interface ObserveEvent {
@@ -30,3 +30,9 @@ export type LegacyEvent =
 
 /** Any event of either profile. */
 export type ModeEvent = CurrentEvent | LegacyEvent;
+
+/**
+ * The events of a profile. Observations belong to both, said outright so that code generic in the
+ * profile (the drift monitor) can pass one without a cast.
+ */
+export type EventOf<P extends Profile> = ObserveEvent | (P extends "current" ? CurrentEvent : LegacyEvent);

@@ -3,7 +3,7 @@
  * shortest action path to each: the basis of the diagrams and of consumers' exhaustive tests.
  */
 import type { EventOf, ModeMachine } from "./machine.js";
-import { operatorEvents } from "./operator-events.js";
+import { operatorEvents } from "./profiles/index.js";
 import type { Profile, ResponseHours, StateOf } from "./state.js";
 
 /** A reachable state and the shortest list of operator actions that reaches it. */
@@ -51,7 +51,7 @@ export function exploreStates<P extends Profile>(
   options: ExploreOptions<P> = {},
 ): { states: ReachableState<P>[]; edges: ExploredEdge<P>[] } {
   const depth = options.depth ?? 6;
-  const events = (options.events ?? operatorEvents(machine.profile, { hours: options.hours })) as readonly EventOf<P>[];
+  const events = options.events ?? operatorEvents(machine.profile, { hours: options.hours });
   const at = options.at ?? Date.now();
   const states: ReachableState<P>[] = [{ state: from, path: [] }];
   const index = new Map([[stateKey(from), 0]]);

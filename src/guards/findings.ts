@@ -4,7 +4,7 @@
  * speak in findings, so one alert format covers them.
  */
 import type { Campaign } from "./campaigns.js";
-import type { Repair } from "./machine.js";
+import type { EventOf } from "./events.js";
 import type { Profile } from "./state.js";
 
 /** Why a finding was raised. */
@@ -21,6 +21,13 @@ export type FindingCode =
   | "WEBHOOK_TEST_FAILED"
   /** The account could not be read (network, token, LINE's errors): nobody knows whether rules are answered. */
   | "ACCOUNT_UNREADABLE";
+
+/** Something the operator must do, as the event that does it and a sentence for people. */
+export interface Repair<P extends Profile = Profile> {
+  event: EventOf<P>;
+  /** `turn Webhook on`, `turn 自動応答 on`, `switch 応答モード to Bot`... */
+  action: string;
+}
 
 /** A live rule that goes unanswered, and the first moment it does. */
 export interface SilentCampaign {

@@ -6,33 +6,22 @@
  */
 import { formatInstant, toEpoch } from "../rules/time.js";
 import { type Campaign, describeWindow, isAnswered, liveCampaigns, samplePoints } from "./campaigns.js";
-import { type Capabilities, capabilitiesOf } from "./capabilities.js";
-import type { Effect, Refusal, StepOutcome } from "./effects.js";
-import type { CurrentEvent, LegacyEvent } from "./events.js";
-import { describeRepairs, describeSilent, type Finding, type SilentCampaign, silenceFinding } from "./findings.js";
-import { currentStep } from "./profiles/current.js";
-import { legacyStep } from "./profiles/legacy.js";
-import { isInsideHours } from "./response-hours.js";
+import type { Capabilities } from "./capabilities.js";
+import type { Effect, Refusal } from "./effects.js";
+import type { CurrentEvent, EventOf, LegacyEvent } from "./events.js";
 import {
-  allOutputsOff,
-  type CurrentState,
-  type LegacyState,
-  type Profile,
-  responseMethodOf,
-  type StateOf,
-} from "./state.js";
+  describeRepairs,
+  describeSilent,
+  type Finding,
+  type Repair,
+  type SilentCampaign,
+  silenceFinding,
+} from "./findings.js";
+import { logicOf } from "./profiles/index.js";
+import { allOutputsOff, type Profile, type StateOf } from "./state.js";
 
-export type { SilentCampaign } from "./findings.js";
-
-/** The events of a profile. */
-export type EventOf<P extends Profile> = P extends "current" ? CurrentEvent : LegacyEvent;
-
-/** Something the operator must do, as the event that does it and a sentence for people. */
-export interface Repair<P extends Profile = Profile> {
-  event: EventOf<P>;
-  /** `turn Webhook on`, `turn 自動応答 on`, `switch 応答モード to Bot`... */
-  action: string;
-}
+export type { EventOf } from "./events.js";
+export type { Repair, SilentCampaign } from "./findings.js";
 
 /** A transition that happened. */
 export interface TransitionSuccess<P extends Profile> {
@@ -122,11 +111,9 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
   const { profile, strict = false, timeZone = "Asia/Tokyo" } = options;
   const campaigns = [...(options.campaigns ?? [])];
   const formatAt = (at: number) => formatInstant(at, timeZone);
-  const step = (state: StateOf<P>, event: EventOf<P>): StepOutcome<StateOf<P>> =>
-    (profile === "current"
-      ? currentStep(state as CurrentState, event as CurrentEvent)
-      : legacyStep(state as LegacyState, event as LegacyEvent)) as StepOutcome<StateOf<P>>;
-  const answered = (state: StateOf<P>, campaign: Campaign, at: number) => isAnswered(profile, state, campaign, at);
+  const logic = logicOf(profile);
+  const answered = (state: StateOf<P>, campaign: Campaign, at: number) =>
+    isAnswered(logic.capabilities(state, at), campaign);
   const silent = (campaign: Campaign, at: number, would: boolean): SilentCampaign => ({
     campaign,
     at,
@@ -142,37 +129,10 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
 
   const repairs = (state: StateOf<P>, at: number): Repair<P>[] => {
     const found = new Map<string, Repair<P>>();
-    const add = (event: EventOf<P>, action: string) => found.set(action, { event, action });
     for (const campaign of liveCampaigns(campaigns, at)) {
       for (const t of samplePoints(campaign, at, [state])) {
         if (answered(state, campaign, t)) continue;
-        if (profile === "legacy") {
-          const legacy = state as LegacyState;
-          if (legacy.mode === "chat")
-            add({ type: "SWITCH_MODE", mode: "bot" } as EventOf<P>, "switch 応答モード to Bot");
-          if (campaign.answeredBy === "bot" && !legacy.webhook)
-            add({ type: "SET_WEBHOOK", on: true } as EventOf<P>, "turn Webhook on");
-          if (campaign.answeredBy === "native" && !legacy.autoResponse) {
-            add({ type: "SET_AUTO_RESPONSE", on: true } as EventOf<P>, "turn 自動応答 on");
-          }
-          continue;
-        }
-        const current = state as CurrentState;
-        if (campaign.answeredBy === "bot") {
-          add({ type: "SET_WEBHOOK", on: true } as EventOf<P>, "turn Webhook on");
-          continue;
-        }
-        if (!current.autoResponse) add({ type: "SET_AUTO_RESPONSE", on: true } as EventOf<P>, "turn 応答メッセージ on");
-        // With chat on, auto-responses also need this band's response method to include them:
-        // turning 応答メッセージ on alone would leave the rule silent.
-        const band = current.responseHours && !isInsideHours(current.responseHours, t) ? "outside" : "inside";
-        if (current.chat && responseMethodOf(current)[band] === "manual") {
-          const where = current.responseHours ? `${band} response hours` : "(no response hours set)";
-          add(
-            { type: "SET_RESPONSE_METHOD", [band]: "manual+auto" } as EventOf<P>,
-            `set the response method ${where} to 手動チャット＋応答メッセージ (it is manual)`,
-          );
-        }
+        for (const repair of logic.repairs(state, campaign, t)) found.set(repair.action, repair);
       }
     }
     // A fixed order, whatever the rule order: the mode first (legacy needs Bot before the rest).
@@ -206,7 +166,7 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
     strict,
     transition(state, event, transitionOptions) {
       const at = toEpoch(transitionOptions?.at);
-      const outcome = step(state, event);
+      const outcome = logic.step(state, event);
       if (!outcome.ok) return refuse(outcome);
       const next = outcome.state;
       if (allOutputsOff(next)) {
@@ -247,7 +207,7 @@ export function createModeMachine<P extends Profile>(options: ModeMachineOptions
         findings: findingsOf(next, outcome.effects, at),
       };
     },
-    capabilities: (state, at) => capabilitiesOf(profile, state, toEpoch(at)),
+    capabilities: (state, at) => logic.capabilities(state, toEpoch(at)),
     silentCampaigns: (state, at) => silentCampaigns(state, toEpoch(at)),
     repairs: (state, at) => repairs(state, toEpoch(at)),
   };

@@ -3,7 +3,7 @@
  * both modes, response hours set and cleared, every response-method pair.
  */
 import type { CurrentEvent, LegacyEvent } from "./events.js";
-import type { Profile, ResponseHours, ResponseMethod } from "./state.js";
+import type { ResponseHours, ResponseMethod } from "./state.js";
 
 /** Weekday office hours in Tokyo: the response hours used when none are given. */
 export const SAMPLE_RESPONSE_HOURS: ResponseHours = Object.freeze({
@@ -13,28 +13,25 @@ export const SAMPLE_RESPONSE_HOURS: ResponseHours = Object.freeze({
 
 const METHODS: ResponseMethod[] = ["manual", "manual+auto"];
 
-/** Every operator action of `profile` (observations excluded). */
-export function operatorEvents(profile: "current", options?: { hours?: ResponseHours }): CurrentEvent[];
-export function operatorEvents(profile: "legacy", options?: { hours?: ResponseHours }): LegacyEvent[];
-export function operatorEvents(profile: Profile, options?: { hours?: ResponseHours }): (CurrentEvent | LegacyEvent)[];
-export function operatorEvents(
-  profile: Profile,
-  options: { hours?: ResponseHours } = {},
-): (CurrentEvent | LegacyEvent)[] {
-  const toggles = (type: "SET_WEBHOOK" | "SET_AUTO_RESPONSE" | "SET_GREETING") =>
-    [true, false].map((on) => ({ type, on }) as const);
-  const common = [...toggles("SET_WEBHOOK"), ...toggles("SET_AUTO_RESPONSE"), ...toggles("SET_GREETING")];
-  if (profile === "legacy") {
-    return [{ type: "SWITCH_MODE", mode: "chat" }, { type: "SWITCH_MODE", mode: "bot" }, ...common];
-  }
+const toggles = (type: "SET_WEBHOOK" | "SET_AUTO_RESPONSE" | "SET_GREETING") =>
+  [true, false].map((on) => ({ type, on }) as const);
+const common = () => [...toggles("SET_WEBHOOK"), ...toggles("SET_AUTO_RESPONSE"), ...toggles("SET_GREETING")];
+
+/** Every operator action of the current profile (observations excluded). */
+export function currentOperatorEvents(options: { hours?: ResponseHours } = {}): CurrentEvent[] {
   return [
     { type: "SET_CHAT", on: true },
     { type: "SET_CHAT", on: false },
-    ...common,
+    ...common(),
     { type: "SET_RESPONSE_HOURS", hours: options.hours ?? SAMPLE_RESPONSE_HOURS },
     { type: "SET_RESPONSE_HOURS", hours: null },
     ...METHODS.flatMap((inside) =>
       METHODS.map((outside) => ({ type: "SET_RESPONSE_METHOD" as const, inside, outside })),
     ),
   ];
+}
+
+/** Every operator action of the legacy profile (observations excluded). */
+export function legacyOperatorEvents(): LegacyEvent[] {
+  return [{ type: "SWITCH_MODE", mode: "chat" }, { type: "SWITCH_MODE", mode: "bot" }, ...common()];
 }

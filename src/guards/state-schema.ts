@@ -1,11 +1,11 @@
 /**
  * zod schemas for response states written as JSON (CLI `--from`, `--declared`, API input), so a
- * wrong state gets one message per problem with its path, like a wrong rule file.
+ * wrong state gets one message per problem with its path, like a wrong rule file. The state types
+ * (state.ts) are derived from these, so the two cannot disagree.
  */
 import { z } from "zod";
 import { isValidTimeZone } from "../rules/time.js";
-import { type DescribedIssue, describeIssues } from "../validation/describe-issues.js";
-import { allOutputsOff, type CurrentState, type LegacyState, type Profile, type StateOf, WEEKDAYS } from "./state.js";
+import { WEEKDAYS } from "./weekdays.js";
 
 const flag = z.boolean({ error: "must be true or false" });
 const method = z.enum(["manual", "manual+auto"], { error: 'must be "manual" or "manual+auto"' });
@@ -18,13 +18,16 @@ const clock = z
 export const ResponseBandSchema = z
   .strictObject({
     days: z.array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(", ")}` })).min(1, "needs at least 1 day"),
+    /** `HH:MM`, 24-hour. */
     from: clock,
+    /** `HH:MM`, 24-hour, after `from`; `24:00` for the end of the day. */
     until: clock,
   })
   .refine((band) => band.from < band.until, { error: "from must be before until", path: ["until"] });
 
 /** Response hours. */
 export const ResponseHoursSchema = z.strictObject({
+  /** IANA time zone of the bands; default `Asia/Tokyo`. */
   timezone: z
     .string()
     .refine(isValidTimeZone, { error: "is not a time zone this runtime knows (try Asia/Tokyo)" })
@@ -34,11 +37,17 @@ export const ResponseHoursSchema = z.strictObject({
 
 /** A current-profile state. */
 export const CurrentStateSchema = z.strictObject({
+  /** チャット: manual chat on; messages are then marked read manually. */
   chat: flag,
+  /** Webhook: events are sent to the bot. */
   webhook: flag,
+  /** 応答メッセージ: the Official Account Manager's keyword auto-responses. */
   autoResponse: flag,
+  /** あいさつメッセージ: sent on friend-add and unblock. */
   greeting: flag,
+  /** 応答時間; `null` or absent: no hours, the `inside` method applies all the time. */
   responseHours: ResponseHoursSchema.nullable().optional(),
+  /** 応答方法 inside and outside the response hours; only meaningful while chat is on. Default both `manual+auto`. */
   responseMethod: z.strictObject({ inside: method, outside: method }).optional(),
 });
 
@@ -46,6 +55,7 @@ export const CurrentStateSchema = z.strictObject({
 export const LegacyStateSchema = z.strictObject({
   mode: chatOrBot,
   webhook: flag,
+  /** 自動応答 (auto-response messages). */
   autoResponse: flag,
   greeting: flag,
 });
@@ -68,57 +78,3 @@ export const ModeEventSchema = z.discriminatedUnion(
       "type must be one of SET_CHAT, SET_WEBHOOK, SET_AUTO_RESPONSE, SET_GREETING, SET_RESPONSE_HOURS, SET_RESPONSE_METHOD, SWITCH_MODE, OBSERVE",
   },
 );
-
-/** A state that is not valid JSON for its profile; `issues` says where. */
-export class StateError extends Error {
-  override readonly name = "StateError";
-  constructor(
-    message: string,
-    readonly issues: readonly DescribedIssue[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Reads a state of `profile` from JSON text or an object.
- * @throws {@link StateError} naming each wrong or unknown field.
- */
-export function parseState<P extends Profile>(profile: P, input: unknown): StateOf<P>;
-export function parseState(profile: Profile, input: unknown): CurrentState | LegacyState {
-  let data = input;
-  if (typeof input === "string") {
-    try {
-      data = JSON.parse(input);
-    } catch (error) {
-      throw new StateError(`state is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  const schema = profile === "current" ? CurrentStateSchema : LegacyStateSchema;
-  const result = schema.safeParse(data);
-  if (result.success) {
-    const state = result.data as CurrentState | LegacyState;
-    const impossible = impossibility(state);
-    if (impossible)
-      throw new StateError(`invalid ${profile} state: ${impossible}`, [
-        { code: "invalid-value", path: "", message: impossible },
-      ]);
-    return state;
-  }
-  const issues = describeIssues(result.error.issues, data, (path) =>
-    path.length === 0 ? Object.keys(schema.shape) : [],
-  );
-  const text = issues.map((i) => `${i.path || "(state)"}: ${i.message}`).join("; ");
-  throw new StateError(`invalid ${profile} state: ${text}`, issues);
-}
-
-/** Why LINE could never be in `state`, or undefined. */
-function impossibility(state: CurrentState | LegacyState): string | undefined {
-  if (allOutputsOff(state)) {
-    return "webhook, autoResponse and greeting are all off, which LINE does not allow";
-  }
-  if ("mode" in state && state.mode === "chat" && (state.webhook || state.autoResponse)) {
-    return "Chat mode has Webhook and 自動応答 off; set webhook and autoResponse to false";
-  }
-  return undefined;
-}

@@ -1,57 +1,28 @@
 /**
  * The account's response settings (応答設定) in the two eras LINE has had, as plain JSON-able
  * objects. See LINE-FACTS: today's toggles are independent (since 2022-11-30); before that,
- * 応答モード was Bot or Chat.
+ * 応答モード was Bot or Chat. The types are derived from the schemas in state-schema.ts; importing
+ * them as types keeps zod out of the code that only runs the machine.
  */
+import type { z } from "zod";
+import type { CurrentStateSchema, LegacyStateSchema, ResponseBandSchema, ResponseHoursSchema } from "./state-schema.js";
 
 /** Response method in a time band: manual chat only, or manual chat plus auto-response messages. */
 export type ResponseMethod = "manual" | "manual+auto";
 
-/** Days of the week, in the account's time zone. */
-export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-/** A day of the week. */
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type Weekday } from "./weekdays.js";
 
 /** One weekly band of response hours: these days, from (inclusive) until (exclusive), local time. */
-export interface ResponseBand {
-  days: Weekday[];
-  /** `HH:MM`, 24-hour. */
-  from: string;
-  /** `HH:MM`, 24-hour, after `from`; `24:00` for the end of the day. */
-  until: string;
-}
+export type ResponseBand = z.output<typeof ResponseBandSchema>;
 
 /** Response hours (応答時間): weekly bands in the account's time zone. */
-export interface ResponseHours {
-  /** IANA time zone of the bands; default `Asia/Tokyo`. */
-  timezone?: string;
-  bands: ResponseBand[];
-}
+export type ResponseHours = z.output<typeof ResponseHoursSchema>;
 
 /** The settings since 2022-11-30: independent toggles, plus chat's response hours and methods. */
-export interface CurrentState {
-  /** チャット: manual chat on; messages are then marked read manually. */
-  chat: boolean;
-  /** Webhook: events are sent to the bot. */
-  webhook: boolean;
-  /** 応答メッセージ: the Official Account Manager's keyword auto-responses. */
-  autoResponse: boolean;
-  /** あいさつメッセージ: sent on friend-add and unblock. */
-  greeting: boolean;
-  /** 応答時間; `null` or absent: no hours, the `inside` method applies all the time. */
-  responseHours?: ResponseHours | null;
-  /** 応答方法 inside and outside the response hours; only meaningful while chat is on. Default both `manual+auto`. */
-  responseMethod?: { inside: ResponseMethod; outside: ResponseMethod };
-}
+export type CurrentState = z.output<typeof CurrentStateSchema>;
 
 /** The settings until 2022-11-29: 応答モード Bot or Chat, mutually exclusive. */
-export interface LegacyState {
-  mode: "bot" | "chat";
-  webhook: boolean;
-  /** 自動応答 (auto-response messages). */
-  autoResponse: boolean;
-  greeting: boolean;
-}
+export type LegacyState = z.output<typeof LegacyStateSchema>;
 
 /** Which era of settings a state belongs to. */
 export type Profile = "current" | "legacy";

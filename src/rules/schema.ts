@@ -3,7 +3,7 @@
  * whole rule set (ids, references, regexes) is checked in `check.ts` after the shape is right.
  */
 import { z } from "zod";
-import { LineMessageSchema } from "../rewards/messages.js";
+import { LineMessageSchema } from "../line/messages.js";
 import { isValidTimeZone, parseInstant } from "./time.js";
 
 /** Keyword matching kinds: whole message, start of message, anywhere, or an RE2 regular expression. */
@@ -26,7 +26,7 @@ export type SourceType = (typeof SOURCE_TYPES)[number];
 
 const nonEmptyString = z.string({ error: "must be a string" }).min(1, "must not be empty");
 
-/** A LINE message object, checked as LINE checks it (see `rewards/messages.ts`). */
+/** A LINE message object, checked as LINE checks it (see `line/messages.ts`). */
 export const MessageSchema = LineMessageSchema;
 
 /** LINE accepts 1 to 5 message objects per reply or push. */

@@ -22,7 +22,8 @@ export {
   type ReachableState,
   stateKey,
 } from "../guards/explore.js";
-export { operatorEvents, SAMPLE_RESPONSE_HOURS } from "../guards/operator-events.js";
+export { SAMPLE_RESPONSE_HOURS } from "../guards/operator-events.js";
+export { operatorEvents } from "../guards/profiles/index.js";
 export { signBody } from "../webhook/signature.js";
 export {
   type Emulator,

@@ -3,7 +3,13 @@
  * (413, 401, 400...): `{ "message": "..." }`, as LINE's own API answers errors. A module of its
  * own so that an adapter can use it without bundling the pipeline.
  */
-import type { HandleResult } from "../responder.js";
+
+/** The HTTP answer of `Responder.handle`: what an adapter writes back to LINE. */
+export interface HandleResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** The content type of every answer. */
 export const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json; charset=utf-8" };

@@ -47,6 +47,8 @@ describe("the docs' TypeScript snippets", () => {
         "line-responder/redis": src("stores/redis.ts"),
         "line-responder/postgres": src("stores/postgres.ts"),
         "line-responder/d1": src("stores/d1.ts"),
+        "line-responder/modes": src("modes.ts"),
+        "line-responder/schema": src("schema.ts"),
         "line-responder/*": src("adapters/*.ts"),
       },
     };

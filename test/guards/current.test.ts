@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Campaign, type CurrentState, createModeMachine, type ResponseHours } from "../../src/index.js";
+import { type Campaign, type CurrentState, createModeMachine, type ResponseHours } from "../../src/modes.js";
 
 const jst = (iso: string) => Date.parse(`${iso}+09:00`);
 const base: CurrentState = { chat: false, webhook: true, autoResponse: true, greeting: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagram } from "../../src/index.js";
+import { diagram } from "../../src/modes.js";
 
 describe("diagram", () => {
   it("legacy, mermaid: eight states and the seed incident's edge", () => {

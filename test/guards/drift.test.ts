@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { messagingApi } from "@line/bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Campaign, type CurrentState, checkAccount, type LegacyState } from "../../src/index.js";
+import { type Campaign, type CurrentState, checkAccount, type LegacyState } from "../../src/modes.js";
 import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 
 const TOKEN = "test-channel-access-token";

@@ -2,14 +2,14 @@
 // docs/en/getting-started.md, so this is the bot a new user builds by following it literally.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseRuleSet } from "../../src/index.js";
 import {
   type Campaign,
   type CurrentState,
   campaignsFromRules,
   createModeMachine,
   type LegacyState,
-  parseRuleSet,
-} from "../../src/index.js";
+} from "../../src/modes.js";
 
 const guide = readFileSync(new URL("../../docs/en/getting-started.md", import.meta.url), "utf8");
 const gettingStartedYaml = /`rules.yaml`[\s\S]*?```yaml\n([\s\S]*?)```/.exec(guide)?.[1] ?? "";

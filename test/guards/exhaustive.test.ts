@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Capabilities, type CurrentState, createModeMachine, type LegacyState } from "../../src/index.js";
+import { type Capabilities, type CurrentState, createModeMachine, type LegacyState } from "../../src/modes.js";
 import { exploreStates, SAMPLE_RESPONSE_HOURS } from "../../src/testing/index.js";
 
 const jst = (iso: string) => Date.parse(`${iso}+09:00`);

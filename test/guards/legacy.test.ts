@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Campaign, createModeMachine, type LegacyState } from "../../src/index.js";
+import { type Campaign, createModeMachine, type LegacyState } from "../../src/modes.js";
 
 const botAllOn: LegacyState = { mode: "bot", webhook: true, autoResponse: true, greeting: true };
 const jst = (iso: string) => Date.parse(`${iso}+09:00`);

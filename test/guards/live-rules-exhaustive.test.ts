@@ -10,7 +10,7 @@ import {
   type ModeMachine,
   type Profile,
   type StateOf,
-} from "../../src/index.js";
+} from "../../src/modes.js";
 import { exploreStates, operatorEvents } from "../../src/testing/index.js";
 
 const jst = (iso: string) => Date.parse(`${iso}+09:00`);

@@ -7,7 +7,7 @@ import {
   type LegacyEvent,
   type LegacyState,
   type ModeMachine,
-} from "../../src/index.js";
+} from "../../src/modes.js";
 import { SAMPLE_RESPONSE_HOURS } from "../../src/testing/index.js";
 
 // The model: the rules of LINE-FACTS written as plainly as possible, one flag at a time.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bandEdges, isInsideHours } from "../../src/guards/response-hours.js";
-import type { ResponseHours } from "../../src/index.js";
+import type { ResponseHours } from "../../src/modes.js";
 
 const jst = (iso: string) => Date.parse(`${iso}+09:00`);
 const office: ResponseHours = { bands: [{ days: ["mon", "tue", "wed", "thu", "fri"], from: "09:00", until: "18:00" }] };

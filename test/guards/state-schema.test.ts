@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseState, StateError } from "../../src/index.js";
+import { parseState, StateError } from "../../src/schema.js";
 
 function errorOf(fn: () => unknown): StateError {
   try {

@@ -8,7 +8,7 @@ import {
   type LegacyState,
   type WatchNotice,
   watchAccount,
-} from "../../src/index.js";
+} from "../../src/modes.js";
 import { type Emulator, startEmulator } from "../../src/testing/index.js";
 
 const INTERVAL = 5 * 60_000;

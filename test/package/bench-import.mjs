@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:import`: what loading the core costs at startup. Spawns `node -e` that imports
+// `npm run bench:import`: what loading the core (and the guard alone, line-responder/modes) costs at startup. Spawns `node -e` that imports
 // (or requires) the built core, against a baseline `node -e ""` of the same input type, N times
 // each, interleaved, and prints medians: the process time, its difference with the baseline, the
 // ratio, and the import() time measured inside the process. A benchmark, not a test: it asserts
@@ -15,6 +15,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const runsAt = process.argv.indexOf("--runs");
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 30;
 const esm = join(root, "dist/index.js");
+const modesEsm = join(root, "dist/modes.js");
 const cjs = join(root, "dist/index.cjs");
 if (!existsSync(esm) || !existsSync(cjs)) {
   console.error("bench:import: no dist/index.js or dist/index.cjs; run `npm run build` first");
@@ -42,10 +43,16 @@ const cases = [
     baseline: 0,
     args: ["--input-type=module", "-e", timed('await import("zod");await import("yaml");await import("re2js")')],
   },
+  // The guard alone: what a cron job that only checks the account pays.
+  {
+    name: "import line-responder/modes",
+    baseline: 0,
+    args: ["--input-type=module", "-e", timed(`await import(${JSON.stringify(pathToFileURL(modesEsm).href)})`)],
+  },
   { name: 'node -e "" (CJS)', args: ["--input-type=commonjs", "-e", ""] },
   {
     name: "require line-responder",
-    baseline: 3,
+    baseline: 4,
     args: ["--input-type=commonjs", "-e", timed(`require(${JSON.stringify(cjs)})`)],
   },
 ];
@@ -74,7 +81,7 @@ for (let i = 0; i < runs; i++) {
 }
 
 console.log(
-  `import time of the core (dist/index.js, dist/index.cjs): ${runs} runs each, interleaved, medians, Node ${process.version}`,
+  `import time of the core (dist/index.js, dist/index.cjs) and of dist/modes.js: ${runs} runs each, interleaved, medians, Node ${process.version}`,
 );
 const rows = cases.map((c, k) => {
   const total = median(samples[k].total);

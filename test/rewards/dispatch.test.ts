@@ -1,7 +1,6 @@
 import { HTTPFetchError, messagingApi } from "@line/bot-sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  classifySendFailure,
   createFetchClient,
   createMemoryStore,
   createResponder,
@@ -14,6 +13,7 @@ import {
   type Store,
 } from "../../src/index.js";
 import { uuidV5 } from "../../src/rewards/retry-key.js";
+import { classifySendFailure } from "../../src/rewards/send-failure.js";
 import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
 import { SECRET, textEvent } from "../helpers/webhook.js";
 

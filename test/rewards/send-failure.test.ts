@@ -3,7 +3,7 @@
  * answered with must never make it throw, or a retryable 5xx becomes a crash of the dispatcher.
  */
 import { describe, expect, it } from "vitest";
-import { classifySendFailure } from "../../src/index.js";
+import { classifySendFailure } from "../../src/rewards/send-failure.js";
 
 describe("classifySendFailure: any body", () => {
   it.each([

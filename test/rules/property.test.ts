@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileRules, MATCH_KINDS, normalize, parseRuleSet, SOURCE_TYPES } from "../../src/index.js";
+import { compileRules, normalize, parseRuleSet } from "../../src/index.js";
+import { MATCH_KINDS, SOURCE_TYPES } from "../../src/schema.js";
 import { referenceMatch } from "../helpers/reference-matcher.js";
 
 // A small alphabet so keywords collide, nest and overlap, with every fold represented.

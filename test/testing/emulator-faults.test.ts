@@ -4,7 +4,7 @@
  */
 import { HTTPFetchError, messagingApi } from "@line/bot-sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { classifySendFailure } from "../../src/index.js";
+import { classifySendFailure } from "../../src/rewards/send-failure.js";
 import { type Emulator, startEmulator } from "../../src/testing/emulator/emulator.js";
 import { userId } from "../../src/testing/events.js";
 

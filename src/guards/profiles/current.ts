@@ -5,8 +5,13 @@
  * observations.
  */
 
+import { currentCapabilities } from "../capabilities.js";
 import { type Effect, impossibleObservation, runHandler, type StepOutcome, webhookDrift } from "../effects.js";
 import type { CurrentEvent } from "../events.js";
+import type { Repair } from "../findings.js";
+import { currentOperatorEvents } from "../operator-events.js";
+import type { ProfileLogic } from "../profile-logic.js";
+import { isInsideHours } from "../response-hours.js";
 import { allOutputsOff, type CurrentState, onOff, responseMethodOf } from "../state.js";
 
 type Handler<T extends CurrentEvent["type"]> = (
@@ -59,3 +64,38 @@ export const currentTable: CurrentTable = {
 export function currentStep(state: CurrentState, event: CurrentEvent): StepOutcome<CurrentState> {
   return runHandler(currentTable, "current", state, event);
 }
+
+/**
+ * A bot rule needs the webhook; a native one needs 応答メッセージ and, with chat on, a response
+ * method that includes auto-responses in the band `at` falls in: turning 応答メッセージ on alone
+ * would leave the rule silent.
+ */
+function currentRepairs(
+  state: CurrentState,
+  campaign: { answeredBy: "bot" | "native" },
+  at: number,
+): Repair<"current">[] {
+  if (campaign.answeredBy === "bot") return [{ event: { type: "SET_WEBHOOK", on: true }, action: "turn Webhook on" }];
+  const repairs: Repair<"current">[] = [];
+  if (!state.autoResponse) {
+    repairs.push({ event: { type: "SET_AUTO_RESPONSE", on: true }, action: "turn 応答メッセージ on" });
+  }
+  const band = state.responseHours && !isInsideHours(state.responseHours, at) ? "outside" : "inside";
+  if (state.chat && responseMethodOf(state)[band] === "manual") {
+    const where = state.responseHours ? `${band} response hours` : "(no response hours set)";
+    repairs.push({
+      event: { type: "SET_RESPONSE_METHOD", [band]: "manual+auto" },
+      action: `set the response method ${where} to 手動チャット＋応答メッセージ (it is manual)`,
+    });
+  }
+  return repairs;
+}
+
+/** Today's settings, as the machine uses them. */
+export const currentProfile: ProfileLogic<"current"> = {
+  profile: "current",
+  step: currentStep,
+  capabilities: currentCapabilities,
+  repairs: currentRepairs,
+  operatorEvents: currentOperatorEvents,
+};

@@ -6,6 +6,7 @@
  * off is that operator's report, encoded here as an assumption.
  */
 
+import { legacyCapabilities } from "../capabilities.js";
 import {
   type Effect,
   impossibleObservation,
@@ -15,6 +16,9 @@ import {
   webhookDrift,
 } from "../effects.js";
 import type { LegacyEvent } from "../events.js";
+import type { Repair } from "../findings.js";
+import { legacyOperatorEvents } from "../operator-events.js";
+import type { ProfileLogic } from "../profile-logic.js";
 import { allOutputsOff, type LegacyState } from "../state.js";
 
 type Mode = LegacyState["mode"];
@@ -91,3 +95,26 @@ export const legacyTable: LegacyTable = {
 export function legacyStep(state: LegacyState, event: LegacyEvent): StepOutcome<LegacyState> {
   return runHandler(legacyTable[state.mode], "legacy", state, event);
 }
+
+/** Bot mode first (nothing automatic happens in Chat mode), then the toggle the rule needs. */
+function legacyRepairs(state: LegacyState, campaign: { answeredBy: "bot" | "native" }): Repair<"legacy">[] {
+  const repairs: Repair<"legacy">[] = [];
+  if (state.mode === "chat")
+    repairs.push({ event: { type: "SWITCH_MODE", mode: "bot" }, action: "switch 応答モード to Bot" });
+  if (campaign.answeredBy === "bot" && !state.webhook) {
+    repairs.push({ event: { type: "SET_WEBHOOK", on: true }, action: "turn Webhook on" });
+  }
+  if (campaign.answeredBy === "native" && !state.autoResponse) {
+    repairs.push({ event: { type: "SET_AUTO_RESPONSE", on: true }, action: "turn 自動応答 on" });
+  }
+  return repairs;
+}
+
+/** The pre-2022 settings, as the machine uses them. */
+export const legacyProfile: ProfileLogic<"legacy"> = {
+  profile: "legacy",
+  step: legacyStep,
+  capabilities: (state) => legacyCapabilities(state),
+  repairs: legacyRepairs,
+  operatorEvents: legacyOperatorEvents,
+};

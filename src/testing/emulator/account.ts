@@ -3,8 +3,9 @@
  * plane read and change (settings, reply tokens, retry keys, inboxes, quota, coupons, the request
  * log, the fault schedule), and the rules LINE applies to them. No HTTP here.
  */
-import { capabilitiesOf } from "../../guards/capabilities.js";
+
 import { createModeMachine, type EventOf, type TransitionResult } from "../../guards/machine.js";
+import { capabilitiesOf } from "../../guards/profiles/index.js";
 import type { CurrentState, LegacyState, Profile, StateOf } from "../../guards/state.js";
 import { compileRules, type RuleMatcher } from "../../rules/compile.js";
 import type { RuleSet } from "../../rules/schema.js";

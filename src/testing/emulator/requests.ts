@@ -9,7 +9,7 @@
  * Objects are not strict: LINE ignores properties it does not know, so the emulator must too.
  */
 import { z } from "zod";
-import { LineMessageSchema } from "../../rewards/messages.js";
+import { LineMessageSchema } from "../../line/messages.js";
 import { formatPath } from "../../validation/path.js";
 
 // LINE names both bounds of an array ("Size must be between 1 and 5") where zod's own issue knows

@@ -2,7 +2,7 @@
  * LINE's side of the webhook: signing and POSTing events to the bot, and what happens when a user
  * says something (a native auto-response, a delivery with redeliveries, or nothing at all).
  */
-import { capabilitiesOf } from "../../guards/capabilities.js";
+import { capabilitiesOf } from "../../guards/profiles/index.js";
 import type { Profile } from "../../guards/state.js";
 import { userId as makeUserId, signedWebhook, textMessageEvent } from "../events.js";
 import type { Account } from "./account.js";

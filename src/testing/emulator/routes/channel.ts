@@ -1,5 +1,5 @@
 /** The account and its channel: bot info, the webhook endpoint (get, set, test), user profiles. */
-import { capabilitiesOf } from "../../../guards/capabilities.js";
+import { capabilitiesOf } from "../../../guards/profiles/index.js";
 import type { Profile } from "../../../guards/state.js";
 import type { Account } from "../account.js";
 import { checkRequest, SetWebhookEndpointRequestSchema, TestWebhookEndpointRequestSchema } from "../requests.js";
