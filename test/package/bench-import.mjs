@@ -5,7 +5,11 @@
 // ratio, and the import() time measured inside the process. A benchmark, not a test: it asserts
 // nothing; the ratios against the baseline of the same run are what to compare across machines.
 //
-//   node test/package/bench-import.mjs [--runs N]   (default 30; needs `npm run build`)
+// `@line/bot-sdk` (which every bot imports too) is timed in the same rounds, for scale.
+//
+//   node test/package/bench-import.mjs [--runs N] [--against DIR]
+//   (default 30 runs; needs `npm run build`; --against: another build's dist folder, e.g. main's,
+//   timed in the same rounds; its node_modules must resolve from DIR/..)
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +18,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const runsAt = process.argv.indexOf("--runs");
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 30;
+const againstAt = process.argv.indexOf("--against");
+const against = againstAt > 0 ? process.argv[againstAt + 1] : undefined;
 const esm = join(root, "dist/index.js");
 const cjs = join(root, "dist/index.cjs");
 if (!existsSync(esm) || !existsSync(cjs)) {
@@ -29,6 +35,7 @@ delete env.NODE_EXTRA_CA_CERTS;
 
 // Each case prints the import's own time (ms) on stdout; the baselines print nothing.
 const timed = (load) => `const t=performance.now();${load};console.log(performance.now()-t)`;
+const cjsBaseline = against ? 6 : 5;
 const cases = [
   { name: 'node -e "" (ESM)', args: ["--input-type=module", "-e", ""] },
   {
@@ -36,18 +43,51 @@ const cases = [
     baseline: 0,
     args: ["--input-type=module", "-e", timed(`await import(${JSON.stringify(pathToFileURL(esm).href)})`)],
   },
-  // The share of the core's dependencies (resolved from this repository's node_modules).
+  // The share of the core's dependencies (resolved from this repository's node_modules). yaml
+  // and re2js load only for YAML text and regex rules: timed apart, for the bots that have them.
   {
-    name: "  of which zod, yaml, re2js",
+    name: "  of which zod/mini",
     baseline: 0,
-    args: ["--input-type=module", "-e", timed('await import("zod");await import("yaml");await import("re2js")')],
+    args: ["--input-type=module", "-e", timed('await import("zod/mini")')],
   },
+  {
+    name: "yaml + re2js (first YAML text, regex rule)",
+    baseline: 0,
+    args: ["--input-type=module", "-e", timed('await import("yaml");await import("re2js")')],
+  },
+  {
+    name: "import @line/bot-sdk",
+    baseline: 0,
+    args: ["--input-type=module", "-e", timed('await import("@line/bot-sdk")')],
+  },
+  ...(against
+    ? [
+        {
+          name: `import ${against}/index.js`,
+          baseline: 0,
+          args: [
+            "--input-type=module",
+            "-e",
+            timed(`await import(${JSON.stringify(pathToFileURL(join(against, "index.js")).href)})`),
+          ],
+        },
+      ]
+    : []),
   { name: 'node -e "" (CJS)', args: ["--input-type=commonjs", "-e", ""] },
   {
     name: "require line-responder",
-    baseline: 3,
+    baseline: cjsBaseline,
     args: ["--input-type=commonjs", "-e", timed(`require(${JSON.stringify(cjs)})`)],
   },
+  ...(against
+    ? [
+        {
+          name: `require ${against}/index.cjs`,
+          baseline: cjsBaseline,
+          args: ["--input-type=commonjs", "-e", timed(`require(${JSON.stringify(join(against, "index.cjs"))})`)],
+        },
+      ]
+    : []),
 ];
 
 function once(c) {
