@@ -57,7 +57,7 @@ export {
   normalize,
   type ResolvedNormalizeOptions,
 } from "./rules/normalize.js";
-export { DEFAULT_MAX_RULE_FILE_BYTES, type ParseRuleSetOptions, parseRuleSet } from "./rules/parse.js";
+export { DEFAULT_MAX_RULE_FILE_BYTES, loadRuleSet, type ParseRuleSetOptions, parseRuleSet } from "./rules/parse.js";
 export type {
   MatchKind,
   Message,

@@ -1,44 +1,45 @@
 /**
  * The LINE message objects a reward or a reply can hold, as zod schemas written from
  * `messaging-api.yml` (TextMessage, ImageMessage, AudioMessage, ... CouponMessage) and the limits
- * in LINE's reference. Checked when the rule file loads, so a campaign never starts with a reward
+ * in LINE's reference (`zod/mini`, like the rule file schema). Checked when the rule file loads, so a campaign never starts with a reward
  * LINE would refuse. Fields the schemas do not name (quickReply, sender...) pass through to LINE.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 
-const httpsUrl = z
-  .string({ error: "must be an https URL" })
-  .max(2000, "LINE accepts URLs of at most 2,000 characters")
-  .refine((value) => {
+const httpsUrl = z.string({ error: "must be an https URL" }).check(
+  z.maxLength(2000, "LINE accepts URLs of at most 2,000 characters"),
+  z.refine((value) => {
     try {
       return new URL(value).protocol === "https:";
     } catch {
       return false;
     }
-  }, "must be an https URL (LINE fetches media over https only)");
+  }, "must be an https URL (LINE fetches media over https only)"),
+);
 
-const id = z.string({ error: "must be a string" }).min(1, "must not be empty");
+const between = (min: number, max: number) => `must be between ${min} and ${max}`;
+const id = z.string({ error: "must be a string" }).check(z.minLength(1, "must not be empty"));
 const altText = (max: number) =>
   z
     .string({ error: "must be a string" })
-    .min(1, "must not be empty")
-    .max(max, `LINE accepts at most ${max} characters`);
+    .check(z.minLength(1, "must not be empty"), z.maxLength(max, `LINE accepts at most ${max} characters`));
+
+const messageText = z
+  .string({ error: "must be a string" })
+  .check(
+    z.minLength(1, "must not be empty"),
+    z.maxLength(5000, "LINE accepts at most 5,000 characters (UTF-16 units)"),
+  );
 
 export const TextMessageSchema = z.looseObject({
   type: z.literal("text"),
-  text: z
-    .string({ error: "must be a string" })
-    .min(1, "must not be empty")
-    .max(5000, "LINE accepts at most 5,000 characters (UTF-16 units)"),
+  text: messageText,
 });
 /** Text with `{placeholders}` replaced by mentions or LINE emoji (`substitution`), same length limit. */
 export const TextV2MessageSchema = z.looseObject({
   type: z.literal("textV2"),
-  text: z
-    .string({ error: "must be a string" })
-    .min(1, "must not be empty")
-    .max(5000, "LINE accepts at most 5,000 characters (UTF-16 units)"),
-  substitution: z.record(z.string(), z.looseObject({ type: z.enum(["mention", "emoji"]) })).optional(),
+  text: messageText,
+  substitution: z.optional(z.record(z.string(), z.looseObject({ type: z.enum(["mention", "emoji"]) }))),
 });
 export const ImageMessageSchema = z.looseObject({
   type: z.literal("image"),
@@ -53,24 +54,28 @@ export const VideoMessageSchema = z.looseObject({
 export const AudioMessageSchema = z.looseObject({
   type: z.literal("audio"),
   originalContentUrl: httpsUrl,
-  duration: z
-    .number({ error: "is required: the length of the audio in milliseconds" })
-    .int("must be whole milliseconds")
-    .positive("must be more than 0 milliseconds"),
+  duration: z.number({ error: "is required: the length of the audio in milliseconds" }).check(
+    z.refine((ms) => Number.isInteger(ms), "must be whole milliseconds"),
+    z.positive("must be more than 0 milliseconds"),
+  ),
 });
 export const StickerMessageSchema = z.looseObject({ type: z.literal("sticker"), packageId: id, stickerId: id });
 export const LocationMessageSchema = z.looseObject({
   type: z.literal("location"),
   title: altText(100),
   address: altText(100),
-  latitude: z.number({ error: "must be a number" }).min(-90).max(90),
-  longitude: z.number({ error: "must be a number" }).min(-180).max(180),
+  latitude: z
+    .number({ error: "must be a number" })
+    .check(z.minimum(-90, between(-90, 90)), z.maximum(90, between(-90, 90))),
+  longitude: z
+    .number({ error: "must be a number" })
+    .check(z.minimum(-180, between(-180, 180)), z.maximum(180, between(-180, 180))),
 });
 export const ImagemapMessageSchema = z.looseObject({
   type: z.literal("imagemap"),
   baseUrl: httpsUrl,
   altText: altText(1500),
-  baseSize: z.looseObject({ width: z.number().int().positive(), height: z.number().int().positive() }),
+  baseSize: z.looseObject({ width: z.int().check(z.positive()), height: z.int().check(z.positive()) }),
   actions: z.array(z.looseObject({ type: z.string() })),
 });
 export const TemplateMessageSchema = z.looseObject({
@@ -86,7 +91,7 @@ export const FlexMessageSchema = z.looseObject({
 export const CouponMessageSchema = z.looseObject({
   type: z.literal("coupon"),
   couponId: id,
-  deliveryTag: z.string().max(30, "LINE accepts at most 30 characters").optional(),
+  deliveryTag: z.optional(z.string().check(z.maxLength(30, "LINE accepts at most 30 characters"))),
 });
 
 const MESSAGE_TYPES = [

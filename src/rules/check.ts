@@ -8,9 +8,15 @@ import { normalizeResolved, resolveNormalizeOptions } from "./normalize.js";
 import { compileRegex } from "./regex.js";
 import type { RuleSet } from "./schema.js";
 import { formatInstant, parseInstant } from "./time.js";
+import { isValidated } from "./validated.js";
 
-/** The errors of a structurally valid rule set; empty when it can be compiled. */
+/**
+ * The errors of a structurally valid rule set; empty when it can be compiled. Empty at once for
+ * a set `parseRuleSet` returned: it ran these checks (compiling every regex, normalizing every
+ * keyword), and `compileRules` of a parsed set would otherwise pay for them twice.
+ */
 export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
+  if (isValidated(ruleSet as unknown)) return [];
   const issues: RuleSetIssue[] = [];
   const error = (code: RuleSetIssue["code"], path: string, message: string) =>
     issues.push({ severity: "error", code, path, message });

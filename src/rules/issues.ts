@@ -12,6 +12,7 @@ export { formatPath } from "../validation/path.js";
 export type IssueCode =
   | "invalid-syntax"
   | "file-too-large"
+  | "needs-async-load"
   | "invalid-value"
   | "unknown-field"
   | "duplicate-rule-id"

@@ -2,10 +2,12 @@
  * Reading rule files: YAML or JSON text (or an object built in code) in, a validated rule set out,
  * or one {@link RuleSetError} listing every problem with its path and line.
  */
-import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { describeIssues } from "../validation/describe-issues.js";
+import { issueMessage } from "../validation/issue-message.js";
 import { checkRuleSet } from "./check.js";
 import { RuleSetError, type RuleSetIssue } from "./issues.js";
+import { loadRegex, loadYaml, type YamlModule, yamlNow } from "./lazy-modules.js";
 import {
   NormalizeOptionsSchema,
   RewardSchema,
@@ -19,8 +21,10 @@ import { markValidated } from "./validated.js";
 /**
  * Validates a rule file and fills in its defaults.
  *
- * @param input - the file's text (YAML or JSON; JSON is read as YAML, which contains it), or an
- *   object already parsed or built in code.
+ * @param input - the file's text (YAML or JSON), or an object already parsed or built in code.
+ *   JSON and objects are read without the YAML parser; YAML text loads it on first use, which
+ *   works on Node (CommonJS and ESM). Where it cannot be loaded synchronously (Cloudflare Workers,
+ *   browsers), YAML text is refused with a `needs-async-load` issue: use {@link loadRuleSet}.
  * @returns the rule set, ready for {@link compileRules} and {@link lintRules}.
  * @throws {@link RuleSetError} listing every problem (`rules[3].keywords[0] (line 14): must not be empty`).
  *
@@ -35,6 +39,32 @@ import { markValidated } from "./validated.js";
  */
 export function parseRuleSet(input: unknown, options?: ParseRuleSetOptions): RuleSet {
   return parseRuleSource(input, options).ruleSet;
+}
+
+/**
+ * {@link parseRuleSet} for every runtime: loads the YAML parser (for YAML text) and the regex
+ * engine (for a set with regex rules) with `await import()`, which bundlers for Cloudflare Workers
+ * and browsers follow, then parses. The result is the same as {@link parseRuleSet}'s, and
+ * {@link compileRules} of it works synchronously from then on.
+ *
+ * @param input - the file's text (YAML or JSON), or an object.
+ * @throws {@link RuleSetError} (as a rejected promise) listing every problem.
+ *
+ * @example
+ * ```ts
+ * import { compileRules, loadRuleSet } from "line-responder";
+ *
+ * const rulesText = "version: 1\nrules:\n  - { id: gift, keywords: [プレゼント], reply: [{ type: text, text: 🎁 }] }";
+ * const matcher = compileRules(await loadRuleSet(rulesText));
+ * matcher.match("ぷれぜんと")?.ruleId; // "gift"
+ * ```
+ */
+export async function loadRuleSet(input: unknown, options: ParseRuleSetOptions = {}): Promise<RuleSet> {
+  if (typeof input === "string" && readJson(input) === undefined) await loadYaml();
+  const { data, source } = readInput(input, options);
+  // compileRules cannot wait for the regex engine: load it now for a set that will need it.
+  if (hasRegexRule(data)) await loadRegex();
+  return validate(data, source).ruleSet;
 }
 
 /** Limits of {@link parseRuleSet}, which reads text that may come from anyone who can edit a rule file. */
@@ -67,54 +97,105 @@ export function parseRuleSource(
   ruleSet: RuleSet;
   locate: (issues: RuleSetIssue[]) => RuleSetIssue[];
 } {
-  let data = input;
-  let source: SourceMap | undefined;
-  if (typeof input === "string") {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_RULE_FILE_BYTES;
-    const bytes = utf8Length(input, maxBytes);
-    if (bytes > maxBytes) {
-      throw new RuleSetError([
-        {
-          severity: "error",
-          code: "file-too-large",
-          path: "",
-          message: `the rule file is over ${formatBytes(maxBytes)} (the limit; the maxBytes option of parseRuleSet raises it)`,
-        },
-      ]);
-    }
-    const lineCounter = new LineCounter();
-    const document = parseDocument(input, { lineCounter, prettyErrors: true });
-    if (document.errors.length > 0) {
-      throw new RuleSetError(
-        document.errors.map((e) => ({
-          severity: "error",
-          code: "invalid-syntax",
-          path: "",
-          // The pretty message ends with the position and a code excerpt; keep one line.
-          message: `not valid YAML or JSON: ${e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "")}`,
-          line: e.linePos?.[0].line,
-          column: e.linePos?.[0].col,
-        })),
-      );
-    }
-    try {
-      data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      // The yaml package throws a ReferenceError when aliases expand past maxAliasCount.
-      if (!(error instanceof ReferenceError)) throw error;
-      throw new RuleSetError([
-        {
-          severity: "error",
-          code: "invalid-syntax",
-          path: "",
-          message: `not valid YAML or JSON: its aliases (*name) expand past the limit of ${MAX_ALIAS_COUNT} repetitions; write the repeated values out`,
-        },
-      ]);
-    }
-    source = { document, lineCounter };
-  }
+  const { data, source } = readInput(input, options);
+  return validate(data, source);
+}
 
-  const result = RuleSetSchema.safeParse(data);
+/** Where the data came from, to put line numbers on issues: built only when an issue needs one. */
+type SourceMap = () => { yaml: YamlModule; document: Document; lineCounter: LineCounter } | undefined;
+
+function readInput(input: unknown, options: ParseRuleSetOptions): { data: unknown; source?: SourceMap } {
+  if (typeof input !== "string") return { data: input };
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RULE_FILE_BYTES;
+  const bytes = utf8Length(input, maxBytes);
+  if (bytes > maxBytes) {
+    throw new RuleSetError([
+      {
+        severity: "error",
+        code: "file-too-large",
+        path: "",
+        message: `the rule file is over ${formatBytes(maxBytes)} (the limit; the maxBytes option of parseRuleSet raises it)`,
+      },
+    ]);
+  }
+  // JSON is YAML too, but JSON.parse reads it a hundred times faster and needs no YAML parser.
+  // The YAML document is built only if an issue needs its line (and the parser can be loaded).
+  const json = readJson(input);
+  if (json !== undefined) {
+    let document: ReturnType<SourceMap>;
+    return { data: json.value, source: () => (document ??= yamlDocument(input)) };
+  }
+  const yaml = yamlNow();
+  if (!yaml) {
+    throw new RuleSetError([
+      {
+        severity: "error",
+        code: "needs-async-load",
+        path: "",
+        message:
+          "YAML text needs the YAML parser, which this runtime cannot load synchronously; use `await loadRuleSet(text)`, or pass JSON or an object",
+      },
+    ]);
+  }
+  const lineCounter = new yaml.LineCounter();
+  const document = yaml.parseDocument(input, { lineCounter, prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new RuleSetError(
+      document.errors.map((e) => ({
+        severity: "error",
+        code: "invalid-syntax",
+        path: "",
+        // The pretty message ends with the position and a code excerpt; keep one line.
+        message: `not valid YAML or JSON: ${e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "")}`,
+        line: e.linePos?.[0].line,
+        column: e.linePos?.[0].col,
+      })),
+    );
+  }
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package throws a ReferenceError when aliases expand past maxAliasCount.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new RuleSetError([
+      {
+        severity: "error",
+        code: "invalid-syntax",
+        path: "",
+        message: `not valid YAML or JSON: its aliases (*name) expand past the limit of ${MAX_ALIAS_COUNT} repetitions; write the repeated values out`,
+      },
+    ]);
+  }
+  const located = { yaml, document, lineCounter };
+  return { data, source: () => located };
+}
+
+/**
+ * The value of a text that is a JSON object, or `undefined` for anything else (YAML, or JSON with
+ * a mistake, which then goes through the YAML parser for an error message with its line).
+ */
+function readJson(text: string): { value: unknown } | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function yamlDocument(text: string): ReturnType<SourceMap> {
+  const yaml = yamlNow();
+  if (!yaml) return undefined; // no line numbers on this runtime; the paths still say where
+  const lineCounter = new yaml.LineCounter();
+  return { yaml, document: yaml.parseDocument(text, { lineCounter }), lineCounter };
+}
+
+function validate(
+  data: unknown,
+  source: SourceMap | undefined,
+): { ruleSet: RuleSet; locate: (issues: RuleSetIssue[]) => RuleSetIssue[] } {
+  const result = RuleSetSchema.safeParse(data, { error: issueMessage });
   if (!result.success) {
     const issues = describeIssues(result.error.issues, data, allowedKeys).map(
       (issue): RuleSetIssue => ({ severity: "error", ...issue }),
@@ -126,9 +207,9 @@ export function parseRuleSource(
   return { ruleSet: markValidated(result.data), locate: (issues) => withLines(issues, source) };
 }
 
-interface SourceMap {
-  document: Document;
-  lineCounter: LineCounter;
+function hasRegexRule(data: unknown): boolean {
+  const rules = (data as { rules?: unknown } | null)?.rules;
+  return Array.isArray(rules) && rules.some((rule) => (rule as { match?: unknown } | null)?.match === "regex");
 }
 
 type Key = string | number;
@@ -157,14 +238,16 @@ function parsePath(path: string): Key[] {
 }
 
 function withLines(issues: RuleSetIssue[], source: SourceMap | undefined): RuleSetIssue[] {
-  if (!source) return issues;
+  const located = issues.length > 0 ? source?.() : undefined;
+  if (!located) return issues;
+  const { yaml, document, lineCounter } = located;
   return issues.map((issue) => {
     const keys = parsePath(issue.path);
     // A missing field has no node: point at the closest enclosing one that exists.
     for (let depth = keys.length; depth >= 0; depth--) {
-      const node = source.document.getIn(keys.slice(0, depth), true);
-      if (isNode(node) && node.range) {
-        return { ...issue, line: source.lineCounter.linePos(node.range[0]).line };
+      const node = document.getIn(keys.slice(0, depth), true);
+      if (yaml.isNode(node) && node.range) {
+        return { ...issue, line: lineCounter.linePos(node.range[0]).line };
       }
     }
     return issue;

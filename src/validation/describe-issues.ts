@@ -3,7 +3,7 @@
  * (with the field they probably meant), "is required" for a missing one, and a hint to quote
  * numbers where text is expected.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { closest } from "./closest.js";
 import { formatPath } from "./path.js";
 

@@ -1,12 +1,17 @@
 // Size budgets for `npm run size` (size-limit with its esbuild and file plugins): every export of
 // an entry of the built package (`import *`), bundled and minified by esbuild, then gzipped.
 // Dependencies (zod, yaml, re2js), optional peers and node: modules are left out, so a number is
-// this package's own code; one more line counts the core with its dependencies, as a Worker
-// bundles it. Budgets are about 15% above the sizes of 2026-11-25 (docs/performance.md); raise one
-// on purpose, in the commit that makes the code bigger.
+// this package's own code. Two more lines count the core with its dependencies, as a Worker
+// bundles it: what loads at startup (zod; yaml and re2js are imported only for YAML text and
+// regex rules, issue #16), and everything, for a Worker that calls loadRuleSet with both. Budgets
+// are about 15% above the sizes of 2026-11-25 (docs/performance.md); raise one on purpose, in the
+// commit that makes the code bigger.
 
 const budgets = {
   "line-responder": "29.8 kB",
+  // Issue #16's target is 60 kB; it holds once the webhook envelope and guard state schemas
+  // leave classic zod for zod/mini too (about 36 kB then). Lower this in that merge.
+  "line-responder at startup, with zod": "140 kB",
   "line-responder with zod, yaml, re2js": "219 kB",
   "line-responder/modes": "8.3 kB",
   "line-responder/modes with its dependencies": "8.3 kB",
@@ -55,6 +60,7 @@ const own = ["zod", "yaml", "re2js", "node:*"];
 const [core, ...subpaths] = Object.entries(files);
 export default [
   check(core[0], core[1], own),
+  check("line-responder at startup, with zod", core[1], ["yaml", "re2js", "node:*"]),
   check("line-responder with zod, yaml, re2js", core[1], ["node:*"]),
   // The guard alone, as a cron job or Worker bundles it: it has no dependencies to add.
   check("line-responder/modes with its dependencies", files["line-responder/modes"], ["node:*"]),

@@ -52,6 +52,37 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
     expect(issue).toMatchObject({ code: "invalid-syntax", line: 1 });
   });
 
+  it("JSON text: the issue's line, found in the text only when there is an issue", () => {
+    const json = JSON.stringify(
+      { version: 1, rules: [{ id: "a", keywords: ["x"], reply: [{ type: "text", text: "hi" }], priorty: 1 }] },
+      null,
+      2,
+    );
+    const [issue] = issuesOf(json);
+    expect(issue).toMatchObject({ code: "unknown-field", path: "rules[0].priorty", line: 15 });
+    expect(issue?.message).toContain('did you mean "priority"');
+  });
+
+  it("a field of the wrong type, in plain words", () => {
+    expect(issuesOf({ version: 1, normalize: { kana: "yes" }, rules: [] })).toEqual([
+      { severity: "error", code: "invalid-value", path: "normalize.kana", message: "must be true or false" },
+    ]);
+    const [location] = issuesOf({
+      version: 1,
+      rules: [
+        {
+          id: "a",
+          keywords: ["x"],
+          reply: [{ type: "location", title: "t", address: "a", latitude: 95, longitude: 0 }],
+        },
+      ],
+    });
+    expect(location).toMatchObject({
+      path: "rules[0].reply[0].latitude",
+      message: "must be between -90 and 90",
+    });
+  });
+
   it("duplicate keys", () => {
     expect(issuesOf("version: 1\nversion: 1\nrules: []")[0]).toMatchObject({ code: "invalid-syntax", line: 2 });
   });

@@ -15,7 +15,7 @@ import { formatPath } from "../../validation/path.js";
 // LINE names both bounds of an array ("Size must be between 1 and 5") where zod's own issue knows
 // only the one that was broken, so array sizes are checked here and carry LINE's sentence. `when`
 // keeps the check running when an element is bad too: LINE reports both problems in one answer.
-function sized<T extends z.ZodType>(item: T, min: number, max: number) {
+function sized<T extends z.core.$ZodType>(item: T, min: number, max: number) {
   return z.array(item).refine((items) => items.length >= min && items.length <= max, {
     message: `Size must be between ${min} and ${max}`,
     when: (payload) => Array.isArray(payload.value),
