@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ClaimQuery, RewardClaim, Store } from "../../src/index.js";
 import { claimOrder } from "../../src/stores/store.js";
-import { targets } from "./targets.js";
+import { redisClusterTarget, targets } from "./targets.js";
 
-for (const target of targets) {
+for (const target of [...targets, redisClusterTarget]) {
   if (!target.available) console.warn(target.skipReason);
 
   describe.skipIf(!target.available)(`store conformance: ${target.name}`, () => {
+    afterAll(() => target.shutdown?.());
     // A short lease, and a wait past it: longer for a store whose calls take longer.
     const ms = (n: number) => n * (target.timeScale ?? 1);
     let cleanup: (() => Promise<void>) | undefined;
