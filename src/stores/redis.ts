@@ -192,11 +192,14 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   }
   await checkDurability(redis, options);
   if (typeof redis.lrClaimReward !== "function") {
-    // One declared key, in the store's hash slot, routes each script to the master that holds the
-    // store; the scripts derive the other keys (the same slot) from the prefix in ARGV.
-    redis.defineCommand("lrClaimReward", { numberOfKeys: 1, lua: CLAIM_REWARD });
-    redis.defineCommand("lrBeginEvent", { numberOfKeys: 1, lua: BEGIN_EVENT });
-    redis.defineCommand("lrReplaceClaim", { numberOfKeys: 1, lua: REPLACE_CLAIM });
+    // Each call names its keys (the count first). On one server that changes nothing. On a
+    // cluster it routes the script to the master of the store's slot, and while a reshard moves
+    // that slot it makes Redis answer ASK or TRYAGAIN instead of running the script with some keys
+    // not there yet: a new claim's event key exists nowhere, so no claim is made until the move
+    // ends (ioredis retries), and none is made against a half-moved user or stock counter.
+    redis.defineCommand("lrClaimReward", { lua: CLAIM_REWARD });
+    redis.defineCommand("lrBeginEvent", { lua: BEGIN_EVENT });
+    redis.defineCommand("lrReplaceClaim", { lua: REPLACE_CLAIM });
   }
 
   return {
@@ -204,7 +207,8 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       const lease = wholeMs(leaseMs);
       const args: (string | number)[] = [prefix, eventId, lease];
       if (reward) args.push(...claimArguments({ ...reward, eventId, now }), lease);
-      const [event, outcome, json] = await redis.lrBeginEvent(`${prefix}ev:${eventId}`, ...args);
+      const keys = [`${prefix}ev:${eventId}`, ...(reward ? claimKeys(prefix, { ...reward, eventId }) : [])];
+      const [event, outcome, json] = await redis.lrBeginEvent(keys.length, ...keys, ...args);
       if (event !== "new") return { event: event as "busy" | "duplicate" };
       if (!reward) return { event: "new" };
       return { event: "new", reward: claimResult(outcome as string, json) };
@@ -216,12 +220,8 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       await redis.del(`${prefix}ev:${eventId}`);
     },
     async claimReward(input): Promise<ClaimRewardResult> {
-      const [outcome, json] = await redis.lrClaimReward(
-        `${prefix}r:${input.rewardId}:count`,
-        prefix,
-        ...claimArguments(input),
-        0,
-      );
+      const keys = claimKeys(prefix, input);
+      const [outcome, json] = await redis.lrClaimReward(keys.length, ...keys, prefix, ...claimArguments(input), 0);
       return claimResult(outcome, json);
     },
     async updateClaim(id, patch, now = Date.now()) {
@@ -231,8 +231,9 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
         const before = JSON.parse(old) as RewardClaim;
         const after: RewardClaim = { ...before, ...patch, updatedAt: now };
         const json = JSON.stringify(after);
-        const key = `${prefix}c:${id}`;
-        if (await redis.lrReplaceClaim(key, prefix, id, old, json, before.status, after.status, before.createdAt)) {
+        const keys = [`${prefix}c:${id}`, `${prefix}s:${before.status}`, `${prefix}s:${after.status}`];
+        const args = [prefix, id, old, json, before.status, after.status, before.createdAt];
+        if (await redis.lrReplaceClaim(keys.length, ...keys, ...args)) {
           // Leases live in their own expiring keys (listClaims takes them with SET NX): keep them in step.
           if (patch.leaseUntil !== undefined) {
             const ms = Math.round(patch.leaseUntil - now);
@@ -291,6 +292,25 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
 
 function wholeMs(ms: number): number {
   return Math.max(1, Math.round(ms));
+}
+
+/**
+ * The keys the claim script reads or writes whatever it finds (the claim's own keys depend on the
+ * user's count, which only the script knows).
+ */
+function claimKeys(
+  prefix: string,
+  { rewardId, userId, eventId }: Pick<ClaimRewardInput, "rewardId" | "userId" | "eventId">,
+) {
+  const reward = `${prefix}r:${rewardId}`;
+  return [
+    `${reward}:e:${eventId}`,
+    `${reward}:u:${userId}`,
+    `${reward}:count`,
+    `${prefix}s:pending`,
+    `${prefix}rw:${rewardId}`,
+    `${prefix}u:${userId}`,
+  ];
 }
 
 function claimArguments({ rewardId, userId, eventId, limit, stock, now = Date.now() }: ClaimRewardInput) {
