@@ -25,9 +25,10 @@ export interface OwnCluster {
   /**
    * Moves `slot` and its keys to the master on `toPort`, the way `redis-cli --cluster reshard`
    * does (IMPORTING/MIGRATING, MIGRATE in batches, SETSLOT NODE): clients meanwhile get ASK,
-   * TRYAGAIN for scripts whose keys are half moved, then MOVED.
+   * TRYAGAIN for scripts whose keys are half moved, then MOVED. `batch` keys per MIGRATE (default
+   * 100): fewer make the move last longer. Resolves to the number of keys moved.
    */
-  moveSlot(slot: number, toPort: number): Promise<void>;
+  moveSlot(slot: number, toPort: number, batch?: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -163,18 +164,20 @@ export async function startRedisCluster(masters = 3): Promise<OwnCluster> {
         redisOptions: { maxRetriesPerRequest: 2 },
       }),
     ownerOf,
-    async moveSlot(slot, toPort) {
+    async moveSlot(slot, toPort, batch = 100) {
       if (external) throw new Error("Redis Cluster: REDIS_CLUSTER_NODES is someone else's cluster; not resharding it");
       const fromPort = await ownerOf(slot);
-      if (fromPort === toPort) return;
+      if (fromPort === toPort) return 0;
       const [from, to] = [probe(fromPort), probe(toPort)];
       const [fromId, toId] = [await nodeId(fromPort), await nodeId(toPort)];
       await to.cluster("SETSLOT", slot, "IMPORTING", fromId);
       await from.cluster("SETSLOT", slot, "MIGRATING", toId);
+      let moved = 0;
       for (;;) {
-        const keys = (await from.cluster("GETKEYSINSLOT", slot, 100)) as string[];
+        const keys = (await from.cluster("GETKEYSINSLOT", slot, batch)) as string[];
         if (keys.length === 0) break;
         await from.call("MIGRATE", "127.0.0.1", toPort, "", 0, 5000, "KEYS", ...keys);
+        moved += keys.length;
       }
       // The new owner first, then the old one, then the rest: as redis-cli does.
       await to.cluster("SETSLOT", slot, "NODE", toId);
@@ -182,6 +185,7 @@ export async function startRedisCluster(masters = 3): Promise<OwnCluster> {
       for (const node of nodes)
         if (node.port !== fromPort && node.port !== toPort)
           await probe(node.port).cluster("SETSLOT", slot, "NODE", toId);
+      return moved;
     },
     stop,
   };
