@@ -10,6 +10,7 @@
 import { cpus } from "node:os";
 import { createMemoryStore, createResponder, parseRuleSet } from "../src/index.js";
 import { targets } from "../test/stores/targets.js";
+import { benchRedisCluster } from "./redis-cluster.js";
 
 const CLAIMS = 5000;
 const CONCURRENCY = 64;
@@ -121,3 +122,5 @@ console.log(`| empty table | ${Math.round(empty).toLocaleString("en-US")} | 1.00
 console.log(
   `| full table (every event evicts one) | ${Math.round(full).toLocaleString("en-US")} | ${(full / empty).toFixed(2)}x |`,
 );
+
+await benchRedisCluster();
