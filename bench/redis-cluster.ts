@@ -1,12 +1,15 @@
 /**
- * The Redis store on a 3-master Redis Cluster beside the single server, in the same run: rounds
+ * The Redis store on a 3-master Redis Cluster beside a single server, in the same run: rounds
  * alternate the two, best of each, and the ratio is what to read (the machine is shared, absolute
- * numbers wander). The cluster is the bench's own (started like the tests', torn down after) or
- * the one in REDIS_CLUSTER_NODES. One store lives in one hash slot, so on one master: a ratio near
- * 1 is the design working (no cross-node hops), not scale-out.
+ * numbers wander). Both are the bench's own, started the same way (no persistence), so neither
+ * shares its server with other work; with REDIS_CLUSTER_NODES the cluster is that one. One store
+ * lives in one hash slot, so on one master: a ratio near 1 is the design working, not scale-out.
  */
+import { randomUUID } from "node:crypto";
 import type { Store } from "../src/index.js";
-import { redisClusterTarget, type StoreTarget, targets } from "../test/stores/targets.js";
+import { createRedisStore } from "../src/stores/redis.js";
+import { redisServerAvailable, startOwnRedis } from "../test/helpers/redis-server.js";
+import { redisClusterTarget, type StoreTarget } from "../test/stores/targets.js";
 
 const OPERATIONS = 4000;
 const CONCURRENCY = 64;
@@ -49,15 +52,23 @@ async function measure(store: Store): Promise<Record<string, number>> {
 
 /** Prints the cluster-versus-single-server table; skips with a line when either is missing. */
 export async function benchRedisCluster(): Promise<void> {
-  const single = targets.find((t) => t.name === "redis") as StoreTarget;
   console.log(
     `\n| Redis store, best of ${ROUNDS} interleaved rounds, ${OPERATIONS.toLocaleString("en-US")} operations | redis | redis-cluster (3 masters) | cluster / single |`,
   );
   console.log("| --- | ---: | ---: | ---: |");
-  if (!single.available || !redisClusterTarget.available) {
-    console.log(`| skipped: ${!single.available ? single.skipReason : redisClusterTarget.skipReason} | | | |`);
+  if (!redisServerAvailable || !redisClusterTarget.available) {
+    console.log(`| skipped: ${redisClusterTarget.skipReason} | | | |`);
     return;
   }
+  const server = await startOwnRedis(["--appendonly", "no"]);
+  const single: StoreTarget = {
+    name: "redis",
+    available: true,
+    async open() {
+      const store = await createRedisStore({ url: server.url, prefix: `bench:${randomUUID()}:`, onWarning: () => {} });
+      return { instance: async () => store, cleanup: async () => store.close?.() };
+    },
+  };
   const best = new Map<string, { redis: number; cluster: number }>();
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -77,6 +88,7 @@ export async function benchRedisCluster(): Promise<void> {
     }
   } finally {
     await redisClusterTarget.shutdown?.();
+    await server.stop();
   }
   for (const [name, { redis, cluster }] of best) {
     const cells = [redis, cluster].map((n) => Math.round(n).toLocaleString("en-US"));

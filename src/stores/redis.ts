@@ -162,7 +162,8 @@ type RedisWithScripts = (Redis | Cluster) & {
  * when Redis cannot be reached, so a wrong URL fails at start, not at the first reward.
  */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<Store> {
-  const prefix = keyPrefix(options.prefix ?? "line-responder:", options.client?.isCluster === true);
+  const cluster = options.client?.isCluster === true;
+  const prefix = keyPrefix(options.prefix ?? "line-responder:", cluster);
   const owned = options.client === undefined;
   const url = options.url ?? "redis://127.0.0.1:6379";
   let connected = false;
@@ -192,15 +193,17 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   }
   await checkDurability(redis, options);
   if (typeof redis.lrClaimReward !== "function") {
-    // Each call names its keys (the count first). On one server that changes nothing. On a
-    // cluster it routes the script to the master of the store's slot, and while a reshard moves
-    // that slot it makes Redis answer ASK or TRYAGAIN instead of running the script with some keys
-    // not there yet: a new claim's event key exists nowhere, so no claim is made until the move
-    // ends (ioredis retries), and none is made against a half-moved user or stock counter.
+    // The key count comes first in each call (see `declared`).
     redis.defineCommand("lrClaimReward", { lua: CLAIM_REWARD });
     redis.defineCommand("lrBeginEvent", { lua: BEGIN_EVENT });
     redis.defineCommand("lrReplaceClaim", { lua: REPLACE_CLAIM });
   }
+
+  // On a cluster each script names the keys it reads: that routes it to the master of the store's
+  // slot, and while a reshard moves the slot Redis answers ASK or TRYAGAIN instead of running it
+  // with some keys not there yet (a new claim's event key exists nowhere, so no claim is made until
+  // the move ends; ioredis retries). A single server gets none, the same command as ever.
+  const declared = (keys: string[]): (string | number)[] => (cluster ? [keys.length, ...keys] : [0]);
 
   return {
     async beginEvent({ eventId, leaseMs, reward, now = Date.now() }): Promise<BeginEventResult> {
@@ -208,7 +211,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       const args: (string | number)[] = [prefix, eventId, lease];
       if (reward) args.push(...claimArguments({ ...reward, eventId, now }), lease);
       const keys = [`${prefix}ev:${eventId}`, ...(reward ? claimKeys(prefix, { ...reward, eventId }) : [])];
-      const [event, outcome, json] = await redis.lrBeginEvent(keys.length, ...keys, ...args);
+      const [event, outcome, json] = await redis.lrBeginEvent(...declared(keys), ...args);
       if (event !== "new") return { event: event as "busy" | "duplicate" };
       if (!reward) return { event: "new" };
       return { event: "new", reward: claimResult(outcome as string, json) };
@@ -221,7 +224,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     },
     async claimReward(input): Promise<ClaimRewardResult> {
       const keys = claimKeys(prefix, input);
-      const [outcome, json] = await redis.lrClaimReward(keys.length, ...keys, prefix, ...claimArguments(input), 0);
+      const [outcome, json] = await redis.lrClaimReward(...declared(keys), prefix, ...claimArguments(input), 0);
       return claimResult(outcome, json);
     },
     async updateClaim(id, patch, now = Date.now()) {
@@ -233,7 +236,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
         const json = JSON.stringify(after);
         const keys = [`${prefix}c:${id}`, `${prefix}s:${before.status}`, `${prefix}s:${after.status}`];
         const args = [prefix, id, old, json, before.status, after.status, before.createdAt];
-        if (await redis.lrReplaceClaim(keys.length, ...keys, ...args)) {
+        if (await redis.lrReplaceClaim(...declared(keys), ...args)) {
           // Leases live in their own expiring keys (listClaims takes them with SET NX): keep them in step.
           if (patch.leaseUntil !== undefined) {
             const ms = Math.round(patch.leaseUntil - now);
