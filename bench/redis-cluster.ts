@@ -13,7 +13,7 @@ import { redisClusterTarget, type StoreTarget } from "../test/stores/targets.js"
 
 const OPERATIONS = 4000;
 const CONCURRENCY = 64;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 async function rate(task: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
