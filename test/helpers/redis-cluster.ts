@@ -49,7 +49,7 @@ function connect(port: number): Redis {
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     try {
       if (await check()) return;
     } catch {
@@ -57,7 +57,7 @@ async function waitFor(what: string, check: () => Promise<boolean>): Promise<voi
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`Redis Cluster: ${what} did not happen within 10 s`);
+  throw new Error(`Redis Cluster: ${what} did not happen within 60 s`);
 }
 
 /** Starts (or, with REDIS_CLUSTER_NODES, joins) a cluster and waits until it serves every slot. */

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ClaimQuery, RewardClaim, Store } from "../../src/index.js";
 import { claimOrder } from "../../src/stores/store.js";
 import { redisClusterTarget, targets } from "./targets.js";
@@ -7,6 +7,8 @@ for (const target of [...targets, redisClusterTarget]) {
   if (!target.available) console.warn(target.skipReason);
 
   describe.skipIf(!target.available)(`store conformance: ${target.name}`, () => {
+    // Starting a cluster on a loaded machine takes longer than one test may.
+    beforeAll(() => target.start?.(), 120_000);
     afterAll(() => target.shutdown?.());
     // A short lease, and a wait past it: longer for a store whose calls take longer.
     const ms = (n: number) => n * (target.timeScale ?? 1);

@@ -33,6 +33,8 @@ export interface StoreTarget {
   timeScale?: number;
   /** A fresh data set; `schema` names the PostgreSQL schema it lives in. */
   open(): Promise<{ instance(): Promise<Store>; cleanup(): Promise<void>; schema?: string }>;
+  /** Starts what the target needs for all its data sets (a server of its own); `open()` does it if not done. */
+  start?(): Promise<void>;
   /** Stops what the target started for all its data sets (a server of its own); call it after the last. */
   shutdown?(): Promise<void>;
 }
@@ -148,9 +150,17 @@ export const redisClusterTarget: StoreTarget = {
   available: redisServerAvailable || clusterNodesFromEnv() !== undefined,
   skipReason:
     "Redis Cluster store tests skipped: redis-server is not installed (install it, or set REDIS_CLUSTER_NODES=host:port,...)",
+  async start() {
+    // A failed start is not kept: the next open() tries again.
+    cluster ??= startRedisCluster(3).catch((error) => {
+      cluster = undefined;
+      throw error;
+    });
+    await cluster;
+  },
   async open() {
-    cluster ??= startRedisCluster(3);
-    const own = await cluster;
+    await this.start?.();
+    const own = await (cluster as Promise<OwnCluster>);
     const prefix = `lr-test:${randomUUID()}:`;
     const opened: { store: Store; client: Cluster }[] = [];
     return {
