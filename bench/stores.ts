@@ -13,6 +13,7 @@ import { cpus } from "node:os";
 import { createMemoryStore, createResponder, parseRuleSet } from "../src/index.js";
 import { DATABASE_URL, targets } from "../test/stores/targets.js";
 import { benchPostgresGroupCommit } from "./postgres-group-commit.js";
+import { benchRedisCluster } from "./redis-cluster.js";
 
 const CLAIMS = 5000;
 const CONCURRENCY = 64;
@@ -127,3 +128,4 @@ console.log(
 
 // PostgreSQL group commit against pgbench's one-insert-per-commit ceiling (bench/postgres-group-commit.ts).
 if (targets.find((t) => t.name === "postgres")?.available) await benchPostgresGroupCommit(DATABASE_URL);
+await benchRedisCluster();

@@ -1,12 +1,21 @@
 /**
- * `line-responder/redis`: the store for several instances sharing one Redis (ioredis client).
- * A reward claim is one Lua script: the event check, the user's limit, the stock and the new claim
- * happen atomically on the server, whatever the number of instances.
+ * `line-responder/redis`: the store for several instances sharing one Redis (ioredis client), a
+ * single server or a Redis Cluster. A reward claim is one Lua script: the event check, the user's
+ * limit, the stock and the new claim happen atomically on the server, whatever the number of instances.
  *
  * Keys (under `prefix`): `ev:<event>` taken events (with TTL); `r:<reward>:count` claims made (stock);
  * `r:<reward>:u:<user>` a user's claims; `r:<reward>:e:<event>` the claim an event made;
  * `c:<claim id>` the claim as JSON; `s:<status>`, `rw:<reward>` and `u:<user>` claim ids by creation
  * time; `lease:<claim id>`.
+ *
+ * In a Redis Cluster every key of one store carries the same hash tag (the prefix in braces,
+ * `{line-responder:}ev:<event>`), so the whole store lives in one hash slot, on one master. That is
+ * what keeps {@link Store.beginEvent} one script: the event (addressed by its id alone, as
+ * `finishEvent` and `releaseEvent` only know the id), the reward's stock counter and the user's
+ * limit must sit together for the event and its claim to be recorded atomically, and a per-user
+ * or per-reward tag cannot put an event with every reward a user may claim. The cluster gives the
+ * store failover and a shared deployment, not write scale-out: one store's throughput is one
+ * master's. Bots with separate stores (separate prefixes) land on different slots.
  *
  * @example
  * ```ts
@@ -17,7 +26,7 @@
  *
  * @packageDocumentation
  */
-import { Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import type {
   BeginEventResult,
   ClaimRewardInput,
@@ -33,11 +42,19 @@ export { StoreConnectionError };
 
 /** Options of {@link createRedisStore}: a client you own, or a URL the store connects to itself. */
 export interface RedisStoreOptions {
-  /** An ioredis client; the store does not close it. */
-  client?: Redis;
+  /**
+   * An ioredis client; the store does not close it. A `Cluster` client puts every key of the store
+   * under one hash tag (see `prefix`): the store lives on one master of the cluster.
+   */
+  client?: Redis | Cluster;
   /** `redis://127.0.0.1:6379`; the store opens (and `close()` closes) its own connection. */
   url?: string;
-  /** Prefix of every key; default `line-responder:`. */
+  /**
+   * Prefix of every key; default `line-responder:`. On a single server keys are the prefix and the
+   * name (`line-responder:ev:<event>`). With a Cluster client the prefix is wrapped in braces, a
+   * hash tag (`{line-responder:}ev:<event>`), unless it has a non-empty `{...}` tag already: a
+   * prefix such as `{bot}:` gives the same keys on a single server and on a cluster.
+   */
   prefix?: string;
   /**
    * Accept a server whose `maxmemory-policy` evicts keys that have no expiry (`allkeys-*`).
@@ -46,7 +63,8 @@ export interface RedisStoreOptions {
   allowEviction?: boolean;
   /**
    * Where the start-up check's warnings go (a server that keeps nothing on disk, a policy that may
-   * evict event ids, a server that does not allow `CONFIG GET`); default `console.warn`.
+   * evict event ids, a server that does not allow `CONFIG GET`); default `console.warn`. On a
+   * cluster the check reads every master, and a warning names the masters it is about.
    */
   onWarning?: (message: string) => void;
 }
@@ -133,7 +151,7 @@ end
 return 1
 `;
 
-type RedisWithScripts = Redis & {
+type RedisWithScripts = (Redis | Cluster) & {
   lrClaimReward(...args: (string | number)[]): Promise<[string, string?]>;
   lrBeginEvent(...args: (string | number)[]): Promise<[string, string?, string?]>;
   lrReplaceClaim(...args: (string | number)[]): Promise<number>;
@@ -144,7 +162,8 @@ type RedisWithScripts = Redis & {
  * when Redis cannot be reached, so a wrong URL fails at start, not at the first reward.
  */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<Store> {
-  const prefix = options.prefix ?? "line-responder:";
+  const cluster = options.client?.isCluster === true;
+  const prefix = keyPrefix(options.prefix ?? "line-responder:", cluster);
   const owned = options.client === undefined;
   const url = options.url ?? "redis://127.0.0.1:6379";
   let connected = false;
@@ -174,17 +193,25 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   }
   await checkDurability(redis, options);
   if (typeof redis.lrClaimReward !== "function") {
-    redis.defineCommand("lrClaimReward", { numberOfKeys: 0, lua: CLAIM_REWARD });
-    redis.defineCommand("lrBeginEvent", { numberOfKeys: 0, lua: BEGIN_EVENT });
-    redis.defineCommand("lrReplaceClaim", { numberOfKeys: 0, lua: REPLACE_CLAIM });
+    // The key count comes first in each call (see `declared`).
+    redis.defineCommand("lrClaimReward", { lua: CLAIM_REWARD });
+    redis.defineCommand("lrBeginEvent", { lua: BEGIN_EVENT });
+    redis.defineCommand("lrReplaceClaim", { lua: REPLACE_CLAIM });
   }
+
+  // On a cluster each script names the keys it reads: that routes it to the master of the store's
+  // slot, and while a reshard moves the slot Redis answers ASK or TRYAGAIN instead of running it
+  // with some keys not there yet (a new claim's event key exists nowhere, so no claim is made until
+  // the move ends; ioredis retries). A single server gets none, the same command as ever.
+  const declared = (keys: string[]): (string | number)[] => (cluster ? [keys.length, ...keys] : [0]);
 
   return {
     async beginEvent({ eventId, leaseMs, reward, now = Date.now() }): Promise<BeginEventResult> {
       const lease = wholeMs(leaseMs);
       const args: (string | number)[] = [prefix, eventId, lease];
       if (reward) args.push(...claimArguments({ ...reward, eventId, now }), lease);
-      const [event, outcome, json] = await redis.lrBeginEvent(...args);
+      const keys = [`${prefix}ev:${eventId}`, ...(reward ? claimKeys(prefix, { ...reward, eventId }) : [])];
+      const [event, outcome, json] = await redis.lrBeginEvent(...declared(keys), ...args);
       if (event !== "new") return { event: event as "busy" | "duplicate" };
       if (!reward) return { event: "new" };
       return { event: "new", reward: claimResult(outcome as string, json) };
@@ -196,7 +223,8 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       await redis.del(`${prefix}ev:${eventId}`);
     },
     async claimReward(input): Promise<ClaimRewardResult> {
-      const [outcome, json] = await redis.lrClaimReward(prefix, ...claimArguments(input), 0);
+      const keys = claimKeys(prefix, input);
+      const [outcome, json] = await redis.lrClaimReward(...declared(keys), prefix, ...claimArguments(input), 0);
       return claimResult(outcome, json);
     },
     async updateClaim(id, patch, now = Date.now()) {
@@ -206,7 +234,9 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
         const before = JSON.parse(old) as RewardClaim;
         const after: RewardClaim = { ...before, ...patch, updatedAt: now };
         const json = JSON.stringify(after);
-        if (await redis.lrReplaceClaim(prefix, id, old, json, before.status, after.status, before.createdAt)) {
+        const keys = [`${prefix}c:${id}`, `${prefix}s:${before.status}`, `${prefix}s:${after.status}`];
+        const args = [prefix, id, old, json, before.status, after.status, before.createdAt];
+        if (await redis.lrReplaceClaim(...declared(keys), ...args)) {
           // Leases live in their own expiring keys (listClaims takes them with SET NX): keep them in step.
           if (patch.leaseUntil !== undefined) {
             const ms = Math.round(patch.leaseUntil - now);
@@ -267,6 +297,25 @@ function wholeMs(ms: number): number {
   return Math.max(1, Math.round(ms));
 }
 
+/**
+ * The keys the claim script reads or writes whatever it finds (the claim's own keys depend on the
+ * user's count, which only the script knows).
+ */
+function claimKeys(
+  prefix: string,
+  { rewardId, userId, eventId }: Pick<ClaimRewardInput, "rewardId" | "userId" | "eventId">,
+) {
+  const reward = `${prefix}r:${rewardId}`;
+  return [
+    `${reward}:e:${eventId}`,
+    `${reward}:u:${userId}`,
+    `${reward}:count`,
+    `${prefix}s:pending`,
+    `${prefix}rw:${rewardId}`,
+    `${prefix}u:${userId}`,
+  ];
+}
+
 function claimArguments({ rewardId, userId, eventId, limit, stock, now = Date.now() }: ClaimRewardInput) {
   const cap = perUserCap(limit);
   return [rewardId, userId, eventId, Number.isFinite(cap) ? cap : -1, stock ?? -1, now];
@@ -283,40 +332,93 @@ export class RedisDurabilityError extends Error {
 }
 
 /**
- * Reads the server's eviction and persistence settings: a claim Redis forgets is a reward given
- * twice. Managed services that forbid `CONFIG` are let through with a warning.
+ * The prefix keys start with. On a cluster it must hold a hash tag, so that every key of the store
+ * hashes to one slot and the scripts may touch them together.
  */
-async function checkDurability(redis: Redis, options: RedisStoreOptions): Promise<void> {
+function keyPrefix(prefix: string, cluster: boolean): string {
+  if (!cluster) return prefix;
+  const open = prefix.indexOf("{");
+  const close = open < 0 ? -1 : prefix.indexOf("}", open + 1);
+  if (close > open + 1) return prefix;
+  if (prefix === "")
+    throw new TypeError(
+      'createRedisStore: prefix must not be empty with a Redis Cluster client (it becomes the hash tag that keeps the store in one slot); leave it out for "line-responder:"',
+    );
+  return `{${prefix}}`;
+}
+
+/**
+ * Reads the server's eviction and persistence settings: a claim Redis forgets is a reward given
+ * twice. Managed services that forbid `CONFIG` are let through with a warning. On a cluster, every
+ * master: the store's slot lives on one, but a failover or a reshard moves it to another.
+ */
+async function checkDurability(redis: Redis | Cluster, options: RedisStoreOptions): Promise<void> {
   const warn = options.onWarning ?? ((message: string) => console.warn(`line-responder: ${message}`));
+  if (!redis.isCluster) {
+    const { error, warnings } = await assessDurability(redis as Redis, options);
+    for (const warning of warnings) warn(warning);
+    if (error) throw new RedisDurabilityError(error);
+    return;
+  }
+  const cluster = redis as Cluster;
+  // The masters are known once the client has read the slot table: a first command waits for it.
+  await cluster.ping();
+  const masters = cluster.nodes("master");
+  // The same finding on several masters is said once, naming them all.
+  const errors = new Map<string, string[]>();
+  const warnings = new Map<string, string[]>();
+  const add = (to: Map<string, string[]>, message: string, node: string) =>
+    to.set(message, [...(to.get(message) ?? []), node]);
+  for (const master of masters) {
+    const node = `${master.options.host}:${master.options.port}`;
+    const found = await assessDurability(master, options);
+    if (found.error) add(errors, found.error, node);
+    for (const warning of found.warnings) add(warnings, warning, node);
+  }
+  const onMasters = (message: string, nodes: string[]) =>
+    `Redis Cluster master${nodes.length > 1 ? "s" : ""} ${nodes.join(", ")}: ${message}`;
+  for (const [message, nodes] of warnings) warn(onMasters(message, nodes));
+  const [error] = errors;
+  if (error) throw new RedisDurabilityError(onMasters(...error));
+}
+
+/** One server's settings, judged: what refuses the store, and what only warns. */
+async function assessDurability(
+  redis: Redis,
+  options: RedisStoreOptions,
+): Promise<{ error?: string; warnings: string[] }> {
+  const warnings: string[] = [];
   let config: Record<string, string>;
   try {
     const pairs = (await redis.call("CONFIG", "GET", "maxmemory-policy", "appendonly", "save")) as string[];
     config = {};
     for (let i = 0; i + 1 < pairs.length; i += 2) config[pairs[i] as string] = pairs[i + 1] as string;
   } catch (error) {
-    warn(
+    warnings.push(
       `could not read the Redis server's eviction and persistence settings (${(error as Error).message}); make sure maxmemory-policy is noeviction and persistence (AOF) is on, or claims can be forgotten`,
     );
-    return;
+    return { warnings };
   }
   const policy = config["maxmemory-policy"] ?? "noeviction";
   if (policy.startsWith("allkeys-") && !options.allowEviction) {
-    throw new RedisDurabilityError(
-      `Redis maxmemory-policy is ${policy}: under memory pressure it deletes reward claims, and users claim again. Set maxmemory-policy noeviction, or pass allowEviction: true to accept it`,
-    );
+    return {
+      warnings,
+      error: `Redis maxmemory-policy is ${policy}: under memory pressure it deletes reward claims, and users claim again. Set maxmemory-policy noeviction, or pass allowEviction: true to accept it`,
+    };
   }
   if (policy.startsWith("volatile-")) {
-    warn(
+    warnings.push(
       `Redis maxmemory-policy is ${policy}: under memory pressure it may delete webhook event ids early, so a redelivered event runs its handlers again (claims, which never expire, are kept); noeviction is safer`,
     );
   }
   if (config.appendonly !== "yes") {
-    warn(
+    warnings.push(
       (config.save ?? "") === ""
         ? "this Redis keeps nothing on disk (appendonly no, no save points): a restart forgets every claim and users can claim again. Turn on appendonly yes for exactly-once across restarts"
         : "this Redis persists by RDB snapshots only (appendonly no): a restart forgets the claims made since the last snapshot, and those users can claim again. Turn on appendonly yes for exactly-once across restarts",
     );
   }
+  return { warnings };
 }
 
 interface IndexEntry {
@@ -333,7 +435,7 @@ class IndexWalker {
   private buffer: IndexEntry[] = [];
   private exhausted = false;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly key: string,
     private readonly max: string,
     private position: { createdAt: number; id: string } | undefined,

@@ -1,8 +1,9 @@
 /**
  * Chaos with real servers: 300 users send the keyword, each event delivered twice at once, to a
  * node:http bot. Mid-run the Redis server (the test's own, `--appendonly yes`) is killed with
- * SIGKILL and restarted; in the PostgreSQL run, the store's connections are terminated
- * (`pg_terminate_backend`). LINE redelivers every non-2xx; then backfill. The tally is printed and
+ * SIGKILL and restarted; on a 3-master Redis Cluster, the store's hash slot is resharded to another
+ * master and then a third (ASK, TRYAGAIN, MOVED); in the PostgreSQL run, the store's connections
+ * are terminated (`pg_terminate_backend`). LINE redelivers every non-2xx; then backfill. The tally is printed and
  * must read: 0 users without the reward, 0 users rewarded twice.
  */
 import { createServer, type Server } from "node:http";
@@ -17,6 +18,7 @@ import { createRedisStore } from "../../src/stores/redis.js";
 import { signBody } from "../../src/testing/index.js";
 import { GIFT_CAMPAIGN_YAML } from "../helpers/gift-campaign.js";
 import { type LineApiStandIn, startLineApi } from "../helpers/line-api.js";
+import { clusterNodesFromEnv, startRedisCluster } from "../helpers/redis-cluster.js";
 import { redisServerAvailable, startOwnRedis } from "../helpers/redis-server.js";
 import { envelope, SECRET, textEvent } from "../helpers/webhook.js";
 import { DATABASE_URL, targets } from "../stores/targets.js";
@@ -130,6 +132,47 @@ describe.skipIf(!redisServerAvailable)(
       } finally {
         await store.close?.();
         await redis.stop();
+      }
+    }, 120_000);
+  },
+);
+
+// Resharding someone else's cluster (REDIS_CLUSTER_NODES) is not this test's to do.
+describe.skipIf(!redisServerAvailable || clusterNodesFromEnv() !== undefined)(
+  "chaos: the Redis Cluster store's slot resharded to other masters mid-run",
+  () => {
+    it("0 users without the reward, 0 rewarded twice", async () => {
+      const cluster = await startRedisCluster(3);
+      const client = cluster.client();
+      const prefix = "lr-chaos:";
+      const store = await createRedisStore({ client, prefix, onWarning: () => {} });
+      const moves: { to: number; keys: number; deliveriesDuring: number }[] = [];
+      try {
+        const slot = (await client.cluster("KEYSLOT", `{${prefix}}`)) as number;
+        const tally = await campaign(store, {
+          processBeforeResponse: false,
+          strike: async () => {
+            // Twice, to each other master in turn, a few keys per MIGRATE so the move overlaps the traffic.
+            for (let i = 0; i < 2; i++) {
+              const from = await cluster.ownerOf(slot);
+              const to = cluster.nodes.find((n) => n.port !== from && !moves.some((m) => m.to === n.port))
+                ?.port as number;
+              const before = api.deliveries.length;
+              const keys = await cluster.moveSlot(slot, to, 5);
+              moves.push({ to, keys, deliveriesDuring: api.deliveries.length - before });
+            }
+          },
+        });
+        console.log(`chaos tally (Redis Cluster slot resharded twice): ${JSON.stringify({ ...tally, moves })}`);
+        expect(tally).toMatchObject({ withoutReward: 0, rewardedTwice: 0, claimsSent: USERS });
+        // The slot really moved, with the store's keys in it, while the bot was answering.
+        expect(moves).toHaveLength(2);
+        for (const move of moves) expect(move.keys).toBeGreaterThan(0);
+        expect(await cluster.ownerOf(slot)).toBe(moves[1]?.to);
+      } finally {
+        await store.close?.();
+        client.disconnect();
+        await cluster.stop();
       }
     }, 120_000);
   },

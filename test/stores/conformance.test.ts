@@ -1,12 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ClaimQuery, RewardClaim, Store } from "../../src/index.js";
 import { claimOrder } from "../../src/stores/store.js";
-import { targets } from "./targets.js";
+import { redisClusterTarget, targets } from "./targets.js";
 
-for (const target of targets) {
+for (const target of [...targets, redisClusterTarget]) {
   if (!target.available) console.warn(target.skipReason);
 
   describe.skipIf(!target.available)(`store conformance: ${target.name}`, () => {
+    // Starting a cluster on a loaded machine takes longer than one test may.
+    beforeAll(() => target.start?.(), 120_000);
+    afterAll(() => target.shutdown?.());
     // A short lease, and a wait past it: longer for a store whose calls take longer.
     const ms = (n: number) => n * (target.timeScale ?? 1);
     let cleanup: (() => Promise<void>) | undefined;

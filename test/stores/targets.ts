@@ -3,14 +3,18 @@
  * DATABASE_URL, defaults on 127.0.0.1). Without a server, `npm test` skips that store with one
  * line saying how to enable it; under CI=true a missing server fails the run instead. D1 always:
  * Miniflare runs it locally from npm, each data set a fresh database behind four Worker isolates.
+ * The Redis Cluster target is apart ({@link redisClusterTarget}): only the suites that name it
+ * start a cluster.
  */
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import pg from "pg";
 import { createMemoryStore, type Store } from "../../src/index.js";
 import { createPostgresStore } from "../../src/stores/postgres.js";
 import { createRedisStore } from "../../src/stores/redis.js";
 import { startD1 } from "../helpers/d1/miniflare.js";
+import { clusterNodesFromEnv, type OwnCluster, startRedisCluster } from "../helpers/redis-cluster.js";
+import { redisServerAvailable } from "../helpers/redis-server.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -29,6 +33,10 @@ export interface StoreTarget {
   timeScale?: number;
   /** A fresh data set; `schema` names the PostgreSQL schema it lives in. */
   open(): Promise<{ instance(): Promise<Store>; cleanup(): Promise<void>; schema?: string }>;
+  /** Starts what the target needs for all its data sets (a server of its own); `open()` does it if not done. */
+  start?(): Promise<void>;
+  /** Stops what the target started for all its data sets (a server of its own); call it after the last. */
+  shutdown?(): Promise<void>;
 }
 
 async function reachable(check: () => Promise<unknown>): Promise<boolean> {
@@ -129,3 +137,59 @@ export const targets: StoreTarget[] = [
     },
   },
 ];
+
+let cluster: Promise<OwnCluster> | undefined;
+
+/**
+ * The Redis store on a 3-master Redis Cluster: the suite's own (started at the first `open()`,
+ * stopped by `shutdown()`), or the one in REDIS_CLUSTER_NODES. Each store instance has its own
+ * Cluster client, as separate bot processes would.
+ */
+export const redisClusterTarget: StoreTarget = {
+  name: "redis-cluster",
+  available: redisServerAvailable || clusterNodesFromEnv() !== undefined,
+  skipReason:
+    "Redis Cluster store tests skipped: redis-server is not installed (install it, or set REDIS_CLUSTER_NODES=host:port,...)",
+  async start() {
+    // A failed start is not kept: the next open() tries again.
+    cluster ??= startRedisCluster(3).catch((error) => {
+      cluster = undefined;
+      throw error;
+    });
+    await cluster;
+  },
+  async open() {
+    await this.start?.();
+    const own = await (cluster as Promise<OwnCluster>);
+    const prefix = `lr-test:${randomUUID()}:`;
+    const opened: { store: Store; client: Cluster }[] = [];
+    return {
+      async instance() {
+        const client = own.client();
+        // The test cluster keeps nothing on disk on purpose; the durability check is tested on its own.
+        const store = await createRedisStore({ client, prefix, onWarning: () => {} });
+        opened.push({ store, client });
+        return store;
+      },
+      async cleanup() {
+        const admin = own.client();
+        // Every master: the store's keys are in one slot, but which master holds it is the cluster's choice.
+        await admin.ping();
+        for (const master of admin.nodes("master")) {
+          const keys = await master.keys(`{${prefix}}*`);
+          if (keys.length > 0) await master.del(...keys);
+        }
+        admin.disconnect();
+        for (const { store, client } of opened) {
+          await store.close?.();
+          client.disconnect();
+        }
+      },
+    };
+  },
+  async shutdown() {
+    const started = cluster;
+    cluster = undefined;
+    await (await started)?.stop();
+  },
+};
