@@ -64,14 +64,17 @@ export { type AccountWatch, type WatchAccountOptions, type WatchNotice, watchAcc
 export {
   createResponder,
   type EventContext,
+  type EventFor,
   type EventHandler,
   type EventOutcome,
   type HandleResult,
+  type HandlerKey,
   type Responder,
   type ResponderOptions,
 } from "./responder.js";
 export type { RetryPolicy } from "./rewards/backoff.js";
 export type { MessagingClient } from "./rewards/client.js";
+export { SendError, type SendReceipt } from "./rewards/direct-send.js";
 export type {
   BackfillOptions,
   BackfillReport,
@@ -114,6 +117,7 @@ export {
   type ResolvedNormalizeOptions,
 } from "./rules/normalize.js";
 export { DEFAULT_MAX_RULE_FILE_BYTES, type ParseRuleSetOptions, parseRuleSet } from "./rules/parse.js";
+export type { RegexGroups } from "./rules/regex.js";
 export {
   MATCH_KINDS,
   type MatchKind,
@@ -158,4 +162,49 @@ export {
   type WebhookEvent,
   WebhookEventSchema,
 } from "./webhook/envelope.js";
+export {
+  type AccountLinkEvent,
+  type ActivatedEvent,
+  type BeaconEvent,
+  type BotResumedEvent,
+  type BotSuspendedEvent,
+  type DeactivatedEvent,
+  type DeliveryEvent,
+  EVENT_TYPES,
+  type EventType,
+  type FollowEvent,
+  type JoinEvent,
+  type LeaveEvent,
+  type MemberJoinedEvent,
+  type MemberLeftEvent,
+  type MembershipEvent,
+  type MessageEvent,
+  type ModuleEvent,
+  type OtherEventType,
+  type PostbackEvent,
+  type Source,
+  type UnfollowEvent,
+  type UnknownEvent,
+  type UnsendEvent,
+  type UserSource,
+  type VideoPlayCompleteEvent,
+  type WebhookEventOf,
+  type Without,
+} from "./webhook/events.js";
+export {
+  type AudioMessageContent,
+  type ContentProvider,
+  type FileMessageContent,
+  type ImageMessageContent,
+  type LocationMessageContent,
+  MESSAGE_TYPES,
+  type MessageContent,
+  type MessageType,
+  type OtherMessageType,
+  type StickerMessageContent,
+  type TextMessageContent,
+  type UnknownMessageContent,
+  type VideoMessageContent,
+} from "./webhook/message-content.js";
+export type { OtherType } from "./webhook/other-type.js";
 export { verifySignature } from "./webhook/signature.js";
