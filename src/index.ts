@@ -206,5 +206,4 @@ export {
   type UnknownMessageContent,
   type VideoMessageContent,
 } from "./webhook/message-content.js";
-export type { OtherType } from "./webhook/other-type.js";
 export { verifySignature } from "./webhook/signature.js";
