@@ -19,6 +19,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+    // test/types/*.test-d.ts hold type-level tests: vitest runs tsc on them and fails on a type error.
+    typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./test/types/tsconfig.json" },
     // The machine has 2 cores; property tests are CPU bound.
     pool: "forks",
     testTimeout: 30_000,

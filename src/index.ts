@@ -30,8 +30,10 @@
 export {
   createResponder,
   type EventContext,
+  type EventFor,
   type EventHandler,
   type EventOutcome,
+  type HandlerKey,
   type Responder,
   type ResponderOptions,
 } from "./responder.js";
@@ -58,6 +60,7 @@ export {
   type ResolvedNormalizeOptions,
 } from "./rules/normalize.js";
 export { DEFAULT_MAX_RULE_FILE_BYTES, loadRuleSet, type ParseRuleSetOptions, parseRuleSet } from "./rules/parse.js";
+export type { RegexGroups } from "./rules/regex.js";
 export type {
   MatchKind,
   Message,
@@ -73,6 +76,7 @@ export type {
 
 export type { RetryPolicy } from "./rewards/backoff.js";
 export type { MessagingClient } from "./rewards/client.js";
+export { SendError, type SendReceipt } from "./rewards/direct-send.js";
 export type {
   BackfillOptions,
   BackfillReport,
@@ -107,3 +111,48 @@ export { LineApiError } from "./rewards/fetch-client.js";
 export { formatIssue, type IssueCode, type IssueSeverity, RuleSetError, type RuleSetIssue } from "./rules/issues.js";
 export { StoreConnectionError } from "./stores/store-error.js";
 export type { DescribedIssue } from "./validation/describe-issues.js";
+
+// Webhook events, one type per event LINE sends
+
+export type {
+  AccountLinkEvent,
+  ActivatedEvent,
+  BeaconEvent,
+  BotResumedEvent,
+  BotSuspendedEvent,
+  DeactivatedEvent,
+  DeliveryEvent,
+  EventType,
+  FollowEvent,
+  JoinEvent,
+  LeaveEvent,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  MembershipEvent,
+  MessageEvent,
+  ModuleEvent,
+  OtherEventType,
+  PostbackEvent,
+  Source,
+  UnfollowEvent,
+  UnknownEvent,
+  UnsendEvent,
+  UserSource,
+  VideoPlayCompleteEvent,
+  WebhookEventOf,
+  Without,
+} from "./webhook/events.js";
+export type {
+  AudioMessageContent,
+  ContentProvider,
+  FileMessageContent,
+  ImageMessageContent,
+  LocationMessageContent,
+  MessageContent,
+  MessageType,
+  OtherMessageType,
+  StickerMessageContent,
+  TextMessageContent,
+  UnknownMessageContent,
+  VideoMessageContent,
+} from "./webhook/message-content.js";

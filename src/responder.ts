@@ -5,7 +5,9 @@
  */
 import { serveExchange } from "./adapters/exchange.js";
 import { fetchExchange } from "./adapters/fetch-exchange.js";
+import { createEventContext, type EventFor, type EventHandler, type HandlerKey } from "./handler-context.js";
 import type { MessagingClient } from "./rewards/client.js";
+import { createDirectSender } from "./rewards/direct-send.js";
 import {
   type BackfillOptions,
   type BackfillReport,
@@ -14,6 +16,8 @@ import {
   type DeliveryOptions,
   type RewardHooks,
   type RewardResult,
+  replyDeadline,
+  resolveDelivery,
 } from "./rewards/dispatcher.js";
 import {
   createGranter,
@@ -28,49 +32,74 @@ import { type RuleSet, SOURCE_TYPES, type SourceType } from "./rules/schema.js";
 import { isValidated } from "./rules/validated.js";
 import { createMemoryStore } from "./stores/memory.js";
 import type { ClaimRewardResult, Store } from "./stores/store.js";
+import { closest } from "./validation/closest.js";
 import { checkResponderOptions } from "./validation/responder-options.js";
 import { answer, type HandleResult, JSON_HEADERS } from "./webhook/answer.js";
-import { firstIssue, parseEnvelope, type WebhookEvent, WebhookEventSchema } from "./webhook/envelope.js";
+import { firstIssue, parseEnvelope } from "./webhook/envelope.js";
+import { EVENT_TYPES, parseEvent, type WebhookEvent } from "./webhook/events.js";
+import { MESSAGE_TYPES } from "./webhook/message-content.js";
 import { verifySignature } from "./webhook/signature.js";
 
+export type { EventContext, EventFor, EventHandler, HandlerKey } from "./handler-context.js";
 // Defined beside `answer()` so the adapters can use it without importing the pipeline.
 export type { HandleResult } from "./webhook/answer.js";
 
-/** What a handler gets besides the event. */
-export interface EventContext {
-  /** The rule that answers the event's text, or `null` (also for events that are not text messages). */
-  match: RuleMatch | null;
-  /** What became of the reward the matched rule gives, if it gives one. */
-  reward?: RewardResult;
+/** What the pipeline did with one event, discriminated on `status`. */
+export type EventOutcome =
+  /** Answered, sent and handled. */
+  | {
+      status: "processed";
+      webhookEventId: string;
+      type: string;
+      /** The rule that matched the event's text, if any, and its keyword. */
+      ruleId?: string;
+      keyword?: string;
+      /** How the rule's reply or reward went out: `reply` with the event's token, or `push`. */
+      sent: "reply" | "push" | null;
+      /** For a reward rule: the claim and what became of it. */
+      reward?: RewardResult;
+      /**
+       * Why a matched reply rule was not answered: `standby` (another channel is active; LINE
+       * forbids sending), `no-reply-token`, `no-client` (no client configured). Reward rules say it in `reward`.
+       */
+      skipped?: "standby" | "no-reply-token" | "no-client";
+      error?: never;
+    }
+  /** Done before: a redelivery. */
+  | ({ status: "duplicate"; webhookEventId: string; type: string } & NotWorkedOn)
+  /** Another delivery of it is being processed right now (answered 500: LINE tries again later). */
+  | ({ status: "busy"; webhookEventId: string; type: string } & NotWorkedOn)
+  /**
+   * The store could not record it, or a handler or the reply threw. The event was given back, so
+   * a redelivery works on it again and resumes its reward. `sent` and `reward` tell what had gone
+   * out before the failure, when the work had started.
+   */
+  | {
+      status: "failed";
+      webhookEventId: string;
+      type: string;
+      error: string;
+      ruleId?: string;
+      keyword?: string;
+      sent?: "reply" | "push" | null;
+      reward?: RewardResult;
+      skipped?: never;
+    };
+
+/**
+ * The fields an event that was not worked on never has, declared absent so that reading
+ * `outcome.reward` before checking `status` type-checks (it is `undefined` for these).
+ */
+interface NotWorkedOn {
+  ruleId?: never;
+  keyword?: never;
+  sent?: never;
+  reward?: never;
+  skipped?: never;
+  error?: never;
 }
 
-/** A handler registered with {@link Responder.on}. */
-export type EventHandler = (event: WebhookEvent, context: EventContext) => void | Promise<void>;
-
-/** What the pipeline did with one event. */
-export interface EventOutcome {
-  webhookEventId: string;
-  type: string;
-  /**
-   * `duplicate`: done before (a redelivery); `busy`: another delivery of it is being processed
-   * right now; `failed`: the store could not record it, or a handler or the reply threw (the event
-   * was given back, so a redelivery works on it again and resumes its reward).
-   */
-  status: "processed" | "duplicate" | "busy" | "failed";
-  /** The rule that matched the event's text, if any. */
-  ruleId?: string;
-  keyword?: string;
-  /** How the rule's reply or reward went out: `reply` with the event's token, or `push`. */
-  sent: "reply" | "push" | null;
-  /** For a reward rule: the claim and what became of it. */
-  reward?: RewardResult;
-  /**
-   * Why a matched reply rule was not answered: `standby` (another channel is active; LINE forbids
-   * sending), `no-reply-token`, `no-client` (no client configured). Reward rules say it in `reward`.
-   */
-  skipped?: "standby" | "no-reply-token" | "no-client";
-  error?: string;
-}
+type ProcessedOutcome = Extract<EventOutcome, { status: "processed" }>;
 
 /** Options of {@link createResponder}. */
 export interface ResponderOptions extends RewardHooks {
@@ -108,8 +137,20 @@ export interface ResponderOptions extends RewardHooks {
 export interface Responder {
   /** The largest body accepted, in bytes (`maxBodyBytes`): adapters read no more than this. */
   readonly maxBodyBytes: number;
-  /** Registers a handler for an event type (`message`, `follow`, `postback`...), or `*` for all. */
-  on(type: string, handler: EventHandler): Responder;
+  /**
+   * Registers a handler for an event type (`"message"`, `"follow"`, `"postback"`...), a message
+   * type (`"message:text"`, `"message:sticker"`...), or `"*"` for every event, unknown types
+   * included. The handler gets a context whose `event` is narrowed to the key. Handlers of an
+   * event run in turn: its type's, then its message type's, then `"*"`'s.
+   *
+   * @example
+   * ```ts
+   * responder.on("message:text", async (ctx) => {
+   *   if (!ctx.match) await ctx.reply({ type: "text", text: `「${ctx.event.message.text}」ですね` });
+   * });
+   * ```
+   */
+  on<K extends HandlerKey>(type: K, handler: EventHandler<EventFor<K>>): Responder;
   /**
    * Handles one webhook request: verify, parse, answer, and process the events (in the background
    * unless `processBeforeResponse`). `waitUntil` keeps the runtime alive for the background work
@@ -170,7 +211,7 @@ const encoder = new TextEncoder();
  *   rules: parseRuleSet(readFileSync("rules.yaml", "utf8")),
  *   client: new messagingApi.MessagingApiClient({ channelAccessToken: process.env.LINE_CHANNEL_ACCESS_TOKEN }),
  * });
- * responder.on("follow", async (event) => console.log("new friend", event.source?.userId));
+ * responder.on("follow", (ctx) => console.log("new friend", ctx.event.source?.userId));
  * ```
  */
 export function createResponder(options: ResponderOptions): Responder {
@@ -189,6 +230,8 @@ export function createResponder(options: ResponderOptions): Responder {
   const onError =
     options.onError ?? ((error: unknown) => console.error("line-responder: error while processing an event:", error));
   const handlers = new Map<string, EventHandler[]>();
+  const delivery = resolveDelivery(options.delivery ?? {});
+  const sender = createDirectSender({ client: options.client, timeoutMs: delivery.timeoutMs, policy: delivery.policy });
   const pending = new Set<Promise<unknown>>();
 
   const dispatcher = createRewardDispatcher({
@@ -201,7 +244,7 @@ export function createResponder(options: ResponderOptions): Responder {
   });
 
   function matchOf(event: WebhookEvent): RuleMatch | null {
-    const text = event.type === "message" && event.message?.type === "text" ? event.message.text : undefined;
+    const text = event.type === "message" && event.message.type === "text" ? event.message.text : undefined;
     const source = event.source?.type ?? "user";
     if (!matcher || text === undefined || !(SOURCE_TYPES as readonly string[]).includes(source)) return null;
     const match = matcher.match(text, { at: event.timestamp, source: source as SourceType });
@@ -222,21 +265,15 @@ export function createResponder(options: ResponderOptions): Responder {
    * answer is then a 500, and LINE redelivers it); one that was is worked on by {@link work}.
    */
   async function begin(event: WebhookEvent): Promise<EventOutcome | Begun> {
-    const outcome: EventOutcome = {
-      webhookEventId: event.webhookEventId,
-      type: event.type,
-      status: "processed",
-      sent: null,
-    };
+    const base = { webhookEventId: event.webhookEventId, type: String(event.type) };
     let match: RuleMatch | null;
     let reward: ClaimOf | undefined;
     try {
       match = matchOf(event);
-      if (match) Object.assign(outcome, { ruleId: match.ruleId, keyword: match.keyword });
       reward = match?.rule.reward === undefined ? undefined : dispatcher.claimOf(event, match.rule.reward);
     } catch (error) {
       onError(error, event);
-      return { ...outcome, status: "failed", error: errorMessage(error) };
+      return { ...base, status: "failed", error: errorMessage(error) };
     }
     try {
       const taken = await store.beginEvent({
@@ -244,31 +281,42 @@ export function createResponder(options: ResponderOptions): Responder {
         leaseMs: processingLeaseMs,
         ...(reward && "claim" in reward ? { reward: reward.claim } : {}),
       });
-      if (taken.event !== "new") return { ...outcome, status: taken.event };
+      if (taken.event !== "new") return { ...base, status: taken.event };
       return {
         event,
         match,
-        outcome,
+        base,
         claimed: taken.reward,
         noClaim: reward && "result" in reward ? reward.result : undefined,
       };
     } catch (error) {
       onError(error, event);
-      return { ...outcome, status: "failed", error: `the store could not record the event: ${errorMessage(error)}` };
+      const error_ = `the store could not record the event: ${errorMessage(error)}`;
+      return { ...base, ...matchedFields(match), status: "failed", error: error_ };
     }
+  }
+
+  /** The handlers of an event, in the order they run: its type's, its message type's, then `*`'s. */
+  function handlersOf(event: WebhookEvent): EventHandler[] {
+    const own = handlers.get(String(event.type)) ?? [];
+    const byMessage = event.type === "message" ? (handlers.get(`message:${String(event.message.type)}`) ?? []) : [];
+    return [...own, ...byMessage, ...(handlers.get("*") ?? [])];
   }
 
   /** Answers, sends and runs the handlers of a recorded event; marks it done, or gives it back when it failed. */
   async function work(begun: Begun, receivedAt: number): Promise<EventOutcome> {
-    const { event, match, outcome } = begun;
+    const { event, match } = begun;
+    const outcome: ProcessedOutcome = { ...begun.base, ...matchedFields(match), status: "processed", sent: null };
     try {
       if (match) {
         const { reply, reward } = match.rule;
         if (reward !== undefined) {
-          outcome.reward = begun.claimed
+          const result = begun.claimed
             ? await dispatcher.deliver(event, reward, begun.claimed, receivedAt)
             : (begun.noClaim as RewardResult);
-          outcome.sent = outcome.reward.via ?? (outcome.reward.answered ? "reply" : null);
+          outcome.reward = result;
+          outcome.sent =
+            result.status === "sent" ? result.via : "answered" in result && result.answered ? "reply" : null;
         } else if (reply !== undefined) {
           const skipped =
             event.mode === "standby"
@@ -285,16 +333,19 @@ export function createResponder(options: ResponderOptions): Responder {
           }
         }
       }
-      const context: EventContext = { match, ...(outcome.reward ? { reward: outcome.reward } : {}) };
-      for (const handler of [...(handlers.get(event.type) ?? []), ...(handlers.get("*") ?? [])]) {
-        await handler(event, context);
+      const toRun = handlersOf(event);
+      if (toRun.length > 0) {
+        const deadline = replyDeadline(event, receivedAt, delivery.replyWindowMs);
+        const context = createEventContext(event, match, outcome.reward, sender, deadline);
+        for (const handler of toRun) await handler(context);
       }
     } catch (error) {
       onError(error, event);
       // Give the id back, so a redelivery (after the 500 of processBeforeResponse) works on it again
       // and resumes the reward's claim. If even that fails, the lease runs out and does the same.
       await store.releaseEvent(event.webhookEventId).catch((releaseError: unknown) => onError(releaseError, event));
-      return { ...outcome, status: "failed", error: errorMessage(error) };
+      const { skipped: _, ...sofar } = outcome;
+      return { ...sofar, status: "failed", error: errorMessage(error) };
     }
     // The work is recorded where it matters (the claim); if marking the event done fails, its lease
     // runs out and a redelivery finds the claim settled.
@@ -306,7 +357,7 @@ export function createResponder(options: ResponderOptions): Responder {
 
   async function processEvent(event: WebhookEvent, receivedAt: number): Promise<EventOutcome> {
     const begun = await begin(event);
-    return "outcome" in begun ? work(begun, receivedAt) : begun;
+    return isBegun(begun) ? work(begun, receivedAt) : begun;
   }
 
   async function handleRequest(request: Parameters<Responder["handle"]>[0]): Promise<HandleResult> {
@@ -327,9 +378,9 @@ export function createResponder(options: ResponderOptions): Responder {
 
     // Persist first, in both modes: 200 only once every event's work is recorded.
     const begun = await Promise.all(events.map((event) => begin(event)));
-    const recorded = begun.filter((b): b is Begun => "outcome" in b);
+    const recorded = begun.filter(isBegun);
     if (request.processBeforeResponse ?? options.processBeforeResponse) {
-      const outcomes = await Promise.all(begun.map((b) => ("outcome" in b ? work(b, receivedAt) : b)));
+      const outcomes = await Promise.all(begun.map((b) => (isBegun(b) ? work(b, receivedAt) : b)));
       return answerFor(outcomes);
     }
     if (recorded.length > 0) {
@@ -341,13 +392,14 @@ export function createResponder(options: ResponderOptions): Responder {
       void tracked.finally(() => pending.delete(tracked));
       request.waitUntil?.(tracked);
     }
-    return answerFor(begun.filter((b): b is EventOutcome => !("outcome" in b)));
+    return answerFor(begun.filter((b): b is EventOutcome => !isBegun(b)));
   }
 
   const responder: Responder = {
     maxBodyBytes,
     on(type, handler) {
-      handlers.set(type, [...(handlers.get(type) ?? []), handler]);
+      checkHandlerKey(type);
+      handlers.set(type, [...(handlers.get(type) ?? []), handler as EventHandler]);
       return responder;
     },
 
@@ -359,9 +411,9 @@ export function createResponder(options: ResponderOptions): Responder {
       }
       return Promise.all(
         events.map((raw) => {
-          const parsed = WebhookEventSchema.safeParse(raw);
+          const parsed = parseEvent(raw);
           if (parsed.success) return processEvent(parsed.data, receivedAt);
-          const event = (raw ?? {}) as Partial<WebhookEvent>;
+          const event = (raw ?? {}) as { webhookEventId?: unknown; type?: unknown };
           return {
             webhookEventId: String(event.webhookEventId ?? ""),
             type: String(event.type ?? ""),
@@ -404,11 +456,30 @@ export function createResponder(options: ResponderOptions): Responder {
 interface Begun {
   event: WebhookEvent;
   match: RuleMatch | null;
-  outcome: EventOutcome;
+  base: { webhookEventId: string; type: string };
   /** The claim the store made or found, when the rule gives a reward and the event names a user. */
   claimed: ClaimRewardResult | undefined;
   /** Why a reward rule claimed nothing (no user). */
   noClaim: RewardResult | undefined;
+}
+
+function isBegun(value: EventOutcome | Begun): value is Begun {
+  return "event" in value;
+}
+
+function matchedFields(match: RuleMatch | null): { ruleId?: string; keyword?: string } {
+  return match ? { ruleId: match.ruleId, keyword: match.keyword } : {};
+}
+
+const HANDLER_KEYS: readonly string[] = ["*", ...EVENT_TYPES, ...MESSAGE_TYPES.map((type) => `message:${type}`)];
+
+/** A key no event ever has would leave its handler silently unused (JavaScript callers get no compile error). */
+function checkHandlerKey(key: unknown): void {
+  if (typeof key === "string" && HANDLER_KEYS.includes(key)) return;
+  const near = typeof key === "string" ? closest(key, HANDLER_KEYS) : undefined;
+  throw new TypeError(
+    `responder.on: ${JSON.stringify(key)} is not an event type${near ? ` (did you mean "${near}"?)` : ""}; use one of LINE's event types ("message", "follow", "postback"...), "message:text" and the like, or "*"`,
+  );
 }
 
 /** 200 when every event was recorded or already done; 500 (LINE redelivers) otherwise. */

@@ -33,6 +33,8 @@ export {
 // Webhook bodies
 
 export { parseEnvelope, SourceSchema, WebhookEnvelopeSchema, WebhookEventSchema } from "./webhook/envelope.js";
+export { EVENT_TYPES } from "./webhook/events.js";
+export { MESSAGE_TYPES } from "./webhook/message-content.js";
 
 // Response states (line-responder/modes)
 

@@ -14,7 +14,7 @@ export const responder = createResponder({
     baseURL: process.env.LINE_API_BASE_URL, // unset: https://api.line.me; set it to a local emulator to test
   }),
 });
-responder.on("follow", (event) => console.log("new friend:", event.source?.userId));
+responder.on("follow", (ctx) => console.log("new friend:", ctx.event.source?.userId));
 
 export const app = express();
 app.post("/webhook", lineMiddleware(responder)); // before any express.json()

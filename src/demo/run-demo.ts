@@ -244,8 +244,8 @@ export async function runDemo(options: {
       },
       onError: () => {},
     });
-    responder.on("message", (_event, context) => {
-      if (context.reward?.result === "duplicate") duplicates++;
+    responder.on("message", (ctx) => {
+      if (ctx.reward?.status === "duplicate") duplicates++;
     });
     const server = createServer(createNodeHandler(responder));
     emulator.webhookUrl = await listenLocally(server, "/webhook");

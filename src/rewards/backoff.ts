@@ -4,6 +4,8 @@
  * LINE asked for with `Retry-After`.
  */
 
+import type { SendFailure } from "./send-failure.js";
+
 /** How retries are spaced and bounded. */
 export interface RetryPolicy {
   /** Sends per attempt series (the first try included); default 5. */
@@ -25,4 +27,14 @@ export function retryDelay(
   const jittered = Math.floor(random() * ceiling);
   if (retryAfterMs === undefined) return jittered;
   return retryAfterMs > policy.maxDelayMs ? undefined : Math.max(retryAfterMs, jittered);
+}
+
+/** What LINE asked to wait with `Retry-After`, if it did. */
+export function retryAfterOf(failure: SendFailure): number | undefined {
+  return "retryAfterMs" in failure ? failure.retryAfterMs : undefined;
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

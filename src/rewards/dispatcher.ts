@@ -9,10 +9,10 @@
 import type { Reward } from "../rules/schema.js";
 import type { ClaimPatch, ClaimRewardResult, ClaimStatus, RewardClaim, Store } from "../stores/store.js";
 import type { WebhookEvent } from "../webhook/envelope.js";
-import { type RetryPolicy, retryDelay } from "./backoff.js";
+import { type RetryPolicy, retryAfterOf, retryDelay, sleep } from "./backoff.js";
 import { type MessagingClient, sentMessageIds } from "./client.js";
 import { retryKeyOf } from "./retry-key.js";
-import { classifySendFailure, isAmbiguous, type SendFailure, SendTimeoutError } from "./send-failure.js";
+import { classifySendFailure, isAmbiguous, type SendFailure, withTimeout } from "./send-failure.js";
 
 /** How rewards are sent; every field has a default. */
 export interface DeliveryOptions {
@@ -56,22 +56,29 @@ export interface RewardHooks {
   onGiveUp?(claim: RewardClaim, failure: SendFailure | undefined): void;
 }
 
-/** What became of the reward a matched event earned. */
-export interface RewardResult {
-  rewardId: string;
+/**
+ * What became of the reward a matched event earned, discriminated on `status`: the claim's state
+ * when dispatch finished (`sent`, `failed`, `deferred`, `blocked-quota`), or why nothing was
+ * claimed (`duplicate`, `out-of-stock`, `no-user`).
+ */
+export type RewardResult =
+  /** LINE accepted it. `reason` tells how, when it was not plain (a late answer, a 409). */
+  | { status: "sent"; rewardId: string; claimId: string; via: "reply" | "push"; reason?: string }
+  /** Claimed, and dispatch stopped: `backfill()` may finish it (unless held by `ambiguousReply: "hold"`). */
+  | { status: "failed"; rewardId: string; claimId: string; reason: string }
+  /** Claimed, and left for `backfill()` to push: standby, no reply token, the reply window passed, no client. */
+  | { status: "deferred"; rewardId: string; claimId: string; reason: string }
+  /** Claimed, and LINE's monthly quota is used up: `backfill({ statuses: ["blocked-quota"] })` once it is back. */
+  | { status: "blocked-quota"; rewardId: string; claimId: string; reason: string }
   /**
-   * The claim's state when dispatch finished (`sent`, `failed`, `deferred`, `blocked-quota`), or why
-   * nothing was claimed: `duplicate` (this event or an earlier one already claimed it: a
-   * redelivery, or the user's limit), `out-of-stock`, `no-user` (the event names no user).
+   * Claimed before: a redelivery of this event, or the user's limit. `answered`: the rule file's
+   * `alreadyClaimed` answer was replied.
    */
-  result: Exclude<ClaimStatus, "pending"> | "duplicate" | "out-of-stock" | "no-user";
-  claimId?: string;
-  /** How it went out, when it was sent. */
-  via?: "reply" | "push";
-  /** For `out-of-stock` and `duplicate`: the rule file's `soldOut` or `alreadyClaimed` answer was replied. */
-  answered?: "sold-out" | "already-claimed";
-  reason?: string;
-}
+  | { status: "duplicate"; rewardId: string; claimId: string; answered?: "already-claimed" }
+  /** The stock is gone; nothing was claimed. `answered`: the rule file's `soldOut` answer was replied. */
+  | { status: "out-of-stock"; rewardId: string; answered?: "sold-out" }
+  /** The event names no user (`source.userId`); nothing was claimed. */
+  | { status: "no-user"; rewardId: string; reason: string };
 
 /** Options of `responder.backfill()`. */
 export interface BackfillOptions {
@@ -116,6 +123,21 @@ export type ClaimOf = { claim: NonNullable<Parameters<Store["beginEvent"]>[0]["r
 
 const TWENTY_MINUTES = 20 * 60 * 1000;
 
+/** @internal {@link DeliveryOptions} with the defaults filled in (rewards and handlers' sends share them). */
+export function resolveDelivery(delivery: DeliveryOptions) {
+  return {
+    replyWindowMs: delivery.replyWindowMs ?? 60_000,
+    ambiguousReply: delivery.ambiguousReply ?? "push",
+    timeoutMs: delivery.requestTimeoutMs ?? 10_000,
+    policy: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, ...delivery.retry } satisfies RetryPolicy,
+  };
+}
+
+/** @internal The last moment an event's reply token is used: the reply window, and never for an event older than 20 minutes. */
+export function replyDeadline(event: WebhookEvent, receivedAt: number, replyWindowMs: number): number {
+  return Math.min(receivedAt + replyWindowMs, event.timestamp + TWENTY_MINUTES);
+}
+
 /** @internal */
 export function createRewardDispatcher(config: {
   store: Store;
@@ -126,10 +148,7 @@ export function createRewardDispatcher(config: {
   onError: (error: unknown) => void;
 }): RewardDispatcher {
   const { store, client, rewards, hooks } = config;
-  const replyWindowMs = config.delivery.replyWindowMs ?? 60_000;
-  const ambiguousReply = config.delivery.ambiguousReply ?? "push";
-  const timeoutMs = config.delivery.requestTimeoutMs ?? 10_000;
-  const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, ...config.delivery.retry };
+  const { replyWindowMs, ambiguousReply, timeoutMs, policy } = resolveDelivery(config.delivery);
   // Long enough for one try and the wait after it; every try renews it.
   const leaseMs = timeoutMs + policy.maxDelayMs + 1000;
 
@@ -295,13 +314,13 @@ export function createRewardDispatcher(config: {
    * The rule file's answer to a user who gets no reward (sold out, already claimed): one reply with
    * the event's token, never a push (it is not worth a message of the quota), never retried.
    */
-  async function courtesy(
+  async function courtesy<A extends "sold-out" | "already-claimed">(
     event: WebhookEvent,
     messages: object[] | undefined,
-    answered: "sold-out" | "already-claimed",
+    answered: A,
     receivedAt: number,
-  ): Promise<{ answered?: "sold-out" | "already-claimed" }> {
-    const deadline = Math.min(receivedAt + replyWindowMs, event.timestamp + TWENTY_MINUTES);
+  ): Promise<{ answered?: typeof answered }> {
+    const deadline = replyDeadline(event, receivedAt, replyWindowMs);
     if (!messages || !client || !event.replyToken || event.mode === "standby" || Date.now() >= deadline) return {};
     try {
       await withTimeout(client.replyMessage({ replyToken: event.replyToken, messages }), timeoutMs);
@@ -314,14 +333,11 @@ export function createRewardDispatcher(config: {
 
   function report(rewardId: string, finished: Finished): RewardResult {
     const { claim, via } = finished;
-    const result = claim.status === "pending" ? "failed" : claim.status;
-    return {
-      rewardId,
-      result,
-      claimId: claim.id,
-      ...(via ? { via } : {}),
-      ...(claim.reason ? { reason: claim.reason } : {}),
-    };
+    const reason = claim.reason ? { reason: claim.reason } : {};
+    if (claim.status === "sent") return { rewardId, status: "sent", claimId: claim.id, via: via ?? "push", ...reason };
+    // Dispatch always ends a claim it took; a claim still pending here is reported as failed (backfill finishes it).
+    const status = claim.status === "pending" ? "failed" : claim.status;
+    return { rewardId, status, claimId: claim.id, reason: claim.reason ?? "" };
   }
 
   return {
@@ -337,7 +353,7 @@ export function createRewardDispatcher(config: {
       if (!reward) throw new Error(`reward "${rewardId}" is not in the rule set`);
       const userId = event.source?.userId;
       if (!userId)
-        return { result: { rewardId, result: "no-user", reason: "the event names no user (source.userId)" } };
+        return { result: { rewardId, status: "no-user", reason: "the event names no user (source.userId)" } };
       return {
         claim: {
           rewardId,
@@ -351,14 +367,15 @@ export function createRewardDispatcher(config: {
     async deliver(event, rewardId, claimed, receivedAt) {
       const reward = rewards[rewardId] as Reward;
       if (claimed.outcome === "out-of-stock") {
-        return { rewardId, result: "out-of-stock", ...(await courtesy(event, reward.soldOut, "sold-out", receivedAt)) };
+        const answered = await courtesy(event, reward.soldOut, "sold-out", receivedAt);
+        return { rewardId, status: "out-of-stock", ...answered };
       }
       if (claimed.outcome === "duplicate") {
         // This event's own claim (a redelivery that found it settled) gets no second answer.
         const mine = claimed.claim.eventId === event.webhookEventId;
         return {
           rewardId,
-          result: "duplicate",
+          status: "duplicate",
           claimId: claimed.claim.id,
           ...(mine ? {} : await courtesy(event, reward.alreadyClaimed, "already-claimed", receivedAt)),
         };
@@ -368,7 +385,7 @@ export function createRewardDispatcher(config: {
       // A push that may have got through is finished by push: its retry key makes LINE answer 409.
       if (claim.unconfirmed === "push") return report(rewardId, await push(claim, reward.messages));
 
-      const deadline = Math.min(receivedAt + replyWindowMs, event.timestamp + TWENTY_MINUTES);
+      const deadline = replyDeadline(event, receivedAt, replyWindowMs);
       const deferral =
         event.mode === "standby"
           ? "standby: another channel is active, and LINE forbids sending"
@@ -387,7 +404,7 @@ export function createRewardDispatcher(config: {
         return report(rewardId, await gaveUp(claim, { status: "failed", reason }, undefined));
       }
       const deferred = await write(claim, { status: "deferred", reason: deferral ?? null, leaseUntil: 0 });
-      return { rewardId, result: "deferred", claimId: deferred.id, reason: deferred.reason ?? "" };
+      return { rewardId, status: "deferred", claimId: deferred.id, reason: deferred.reason ?? "" };
     },
 
     async backfill(options = {}) {
@@ -507,20 +524,4 @@ async function withRetries<T>(work: () => Promise<T>, delays: readonly number[])
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function retryAfterOf(failure: SendFailure): number | undefined {
-  return "retryAfterMs" in failure ? failure.retryAfterMs : undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SendTimeoutError(`no answer from LINE within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -104,3 +104,12 @@ export function classifySendFailure(error: unknown): SendFailure {
   }
   return { kind: "refused", status, message };
 }
+
+/** `promise`, or a {@link SendTimeoutError} when it has not settled within `ms` (the request itself goes on). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeoutError(`no answer from LINE within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -13,6 +13,7 @@ import {
   normalizeResolved,
   type ResolvedNormalizeOptions,
 } from "./normalize.js";
+import { type CompiledRegex, captureGroups, compileRegex, type RegexGroups } from "./regex.js";
 import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
 
 /** The moment and the chat a message comes from; both decide which rules may answer. */
@@ -35,6 +36,13 @@ export interface RuleMatch {
   kind: MatchKind;
   /** The message after normalization: what the keyword was compared with. */
   normalized: string;
+  /**
+   * For a regex rule: what its pattern captured, `groups.numbered[1]` or `groups.named.code`.
+   * Regexes run on the normalized message, so groups hold normalized text: full-width digits and
+   * letters arrive half-width (`クーポン１２３４` captures `1234`), and letters lower-cased when the
+   * rule set folds case. Absent for other kinds of rules.
+   */
+  groups?: RegexGroups;
 }
 
 /** Why a rule whose keyword a message meets did or did not answer it. */
@@ -105,13 +113,30 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
     }
     return sourceBit;
   };
-  const toMatch = (entry: KeywordEntry, normalized: string): RuleMatch => ({
-    ruleId: entry.rule.rule.id,
-    rule: entry.rule.rule,
-    keyword: entry.keyword,
-    kind: entry.kind,
-    normalized,
-  });
+  // Only a winning regex rule runs its pattern again, for the groups: other matches cost nothing more.
+  const capturing = new Map<string, CompiledRegex>();
+  const groupsOf = (pattern: string, normalized: string): RegexGroups | undefined => {
+    let regex = capturing.get(pattern);
+    if (!regex) {
+      const compiled = compileRegex(pattern, options.case);
+      if (!compiled.ok) return undefined;
+      regex = compiled.regex;
+      capturing.set(pattern, regex);
+    }
+    return captureGroups(regex, normalized);
+  };
+  const toMatch = (entry: KeywordEntry, normalized: string): RuleMatch => {
+    const match: RuleMatch = {
+      ruleId: entry.rule.rule.id,
+      rule: entry.rule.rule,
+      keyword: entry.keyword,
+      kind: entry.kind,
+      normalized,
+    };
+    if (entry.kind !== "regex") return match;
+    const groups = groupsOf(entry.normalized, normalized);
+    return groups ? { ...match, groups } : match;
+  };
 
   return {
     ruleSet,

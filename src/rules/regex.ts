@@ -9,6 +9,32 @@ import { regexNow } from "./lazy-modules.js";
 /** A regex ready to test normalized messages. */
 export interface CompiledRegex {
   test(text: string): boolean;
+  /** Runs the pattern on `text` and keeps what it captured (RE2JS's matcher). */
+  matcher(text: string): {
+    find(): boolean;
+    groupCount(): number;
+    group(group?: string | number): string | null;
+  };
+  namedGroups(): Record<string, number>;
+}
+
+/** What a regex rule's pattern captured in the message (normalized text, see {@link RuleMatch.groups}). */
+export interface RegexGroups {
+  /** `numbered[0]` is the whole match, `numbered[1]` the first group...; `undefined` for a group that took no part. */
+  readonly numbered: readonly (string | undefined)[];
+  /** Named groups (`(?P<code>\\d+)` or `(?<code>\\d+)`) by name; `undefined` for one that took no part. */
+  readonly named: Readonly<Record<string, string | undefined>>;
+}
+
+/** The groups of the first match of `regex` in `text`, or `undefined` when it does not match. */
+export function captureGroups(regex: CompiledRegex, text: string): RegexGroups | undefined {
+  const found = regex.matcher(text);
+  if (!found.find()) return undefined;
+  const numbered: (string | undefined)[] = [];
+  for (let i = 0; i <= found.groupCount(); i++) numbered.push(found.group(i) ?? undefined);
+  const named: Record<string, string | undefined> = {};
+  for (const [name, index] of Object.entries(regex.namedGroups())) named[name] = numbered[index];
+  return { numbered, named };
 }
 
 /** A compiled pattern, or why it was refused: `unsafe-regex` needs backtracking, `invalid-regex` is not a regex. */

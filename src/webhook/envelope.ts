@@ -1,45 +1,13 @@
 /**
- * The webhook request body, as zod schemas written from LINE's `webhook.yml` (CallbackRequest,
- * Event, Source, MessageEvent, PostbackEvent). Only the fields this library relies on are checked;
- * every other field, and every event type it does not know, passes through untouched, so a new
- * LINE event never breaks a bot.
+ * The webhook request body (webhook.yml `CallbackRequest`) and its parsing. The events are
+ * described in `events.ts`; every field and event type this library does not check passes through
+ * untouched, so a new LINE event never breaks a bot.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { formatPath } from "../validation/path.js";
+import { type WebhookEvent, WebhookEventSchema } from "./events.js";
 
-/** `source` of an event: a user, or a group or room (with the sender's userId on message events). */
-export const SourceSchema = z.looseObject({
-  type: z.string(),
-  userId: z.string().optional(),
-  groupId: z.string().optional(),
-  roomId: z.string().optional(),
-});
-
-/** Fields every webhook event has (webhook.yml `Event`). */
-export const WebhookEventSchema = z
-  .looseObject({
-    type: z.string().min(1),
-    timestamp: z.number().int(),
-    mode: z.enum(["active", "standby"]),
-    webhookEventId: z.string().min(1),
-    deliveryContext: z.looseObject({ isRedelivery: z.boolean() }),
-    source: SourceSchema.optional(),
-    replyToken: z.string().optional(),
-    message: z.looseObject({ id: z.string(), type: z.string(), text: z.string().optional() }).optional(),
-    postback: z.looseObject({ data: z.string() }).optional(),
-  })
-  .superRefine((event, ctx) => {
-    // What webhook.yml requires of the event types the pipeline reads.
-    if (event.type === "message") {
-      if (!event.message) ctx.addIssue({ code: "custom", path: ["message"], message: "a message event needs message" });
-      else if (event.message.type === "text" && typeof event.message.text !== "string") {
-        ctx.addIssue({ code: "custom", path: ["message", "text"], message: "a text message needs text" });
-      }
-    }
-    if (event.type === "postback" && !event.postback) {
-      ctx.addIssue({ code: "custom", path: ["postback"], message: "a postback event needs postback" });
-    }
-  });
+export { SourceSchema, type WebhookEvent, WebhookEventSchema } from "./events.js";
 
 /** The request body (webhook.yml `CallbackRequest`). `events` may be empty: the console's Verify. */
 export const WebhookEnvelopeSchema = z.looseObject({
@@ -47,10 +15,11 @@ export const WebhookEnvelopeSchema = z.looseObject({
   events: z.array(WebhookEventSchema),
 });
 
-/** A webhook event: the checked fields typed, everything else kept as sent. */
-export type WebhookEvent = z.output<typeof WebhookEventSchema>;
-/** A webhook request body. */
-export type WebhookEnvelope = z.output<typeof WebhookEnvelopeSchema>;
+/** A webhook request body: the bot's user id and the events (typed as {@link WebhookEvent} describes). */
+export type WebhookEnvelope = Omit<z.output<typeof WebhookEnvelopeSchema>, "events"> & {
+  destination: string;
+  events: WebhookEvent[];
+};
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -68,11 +37,24 @@ export function parseEnvelope(
   if (!result.success) {
     return { ok: false, reason: `not a LINE webhook body: ${firstIssue(result.error, "body")}` };
   }
-  return { ok: true, envelope: result.data };
+  // The unchecked fields are LINE's documented shape, passed through as sent (see events.ts).
+  return { ok: true, envelope: result.data as WebhookEnvelope };
 }
 
-/** @internal The first problem zod found, where and what (`events[0].type: ...`); `whole` names the top value. */
-export function firstIssue(error: z.ZodError, whole: string): string {
-  const issue = error.issues[0];
-  return `${formatPath(issue?.path ?? []) || whole}: ${issue?.message}`;
+/**
+ * @internal The first problem zod found, where and what (`events[0].type: ...`); `whole` names
+ * the top value. For a union (a known event type, or an unknown one) it reports the branch the
+ * value was meant for: the one that did not refuse its `type`.
+ */
+export function firstIssue(error: { issues: readonly z.core.$ZodIssue[] }, whole: string): string {
+  let issue = error.issues[0];
+  const path: PropertyKey[] = [];
+  while (issue?.code === "invalid_union" && issue.errors.length > 0) {
+    path.push(...issue.path);
+    const branches = issue.errors;
+    const meant = branches.find((b) => b.length > 0 && !b.every((i) => i.path[0] === "type"));
+    issue = (meant ?? branches[branches.length - 1])?.[0];
+  }
+  if (issue) path.push(...issue.path);
+  return `${formatPath(path) || whole}: ${issue?.message}`;
 }

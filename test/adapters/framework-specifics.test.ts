@@ -40,8 +40,8 @@ describe("express", () => {
   it("uses req.rawBody where the platform keeps one (Cloud Functions, Firebase)", async () => {
     const responder = createResponder({ channelSecret: SECRET });
     const seen: string[] = [];
-    responder.on("message", (event) => {
-      seen.push(event.message?.text ?? "");
+    responder.on("message:text", ({ event }) => {
+      seen.push(event.message.text);
     });
     const app = express();
     app.use((req, _res, next) => {

@@ -37,9 +37,9 @@ it("answers soldOut and alreadyClaimed by reply; the stock counts only the rewar
   const [first] = await say("U1");
   const [again] = await say("U1");
   const [late] = await say("U2");
-  expect(first?.reward).toMatchObject({ result: "sent", via: "reply" });
-  expect(again).toMatchObject({ sent: "reply", reward: { result: "duplicate", answered: "already-claimed" } });
-  expect(late).toMatchObject({ sent: "reply", reward: { result: "out-of-stock", answered: "sold-out" } });
+  expect(first?.reward).toMatchObject({ status: "sent", via: "reply" });
+  expect(again).toMatchObject({ sent: "reply", reward: { status: "duplicate", answered: "already-claimed" } });
+  expect(late).toMatchObject({ sent: "reply", reward: { status: "out-of-stock", answered: "sold-out" } });
   const texts = (userId: string) =>
     api.emulator.inbox(userId).map((e) => (e.messages[0] as { text?: string }).text ?? "coupon");
   expect(texts("U1")).toEqual(["coupon", "クーポンはもうお送りしています"]);

@@ -67,12 +67,12 @@ describe("reward dispatch", () => {
     const token = api.issueReplyToken("U1");
     const event = textEvent("プレゼント", { userId: "U1", replyToken: token });
     const [first] = await responder.handleEvents([event]);
-    expect(first).toMatchObject({ status: "processed", sent: "reply", reward: { result: "sent", via: "reply" } });
+    expect(first).toMatchObject({ status: "processed", sent: "reply", reward: { status: "sent", via: "reply" } });
     const [again] = await responder.handleEvents([{ ...event, deliveryContext: { isRedelivery: true } }]);
     expect(again).toMatchObject({ status: "duplicate" });
     const later = textEvent("ぷれぜんと！", { userId: "U1", replyToken: api.issueReplyToken("U1") });
     const [second] = await responder.handleEvents([later]);
-    expect(second?.reward).toMatchObject({ result: "duplicate", claimId: "voice-gift:U1:1" });
+    expect(second?.reward).toMatchObject({ status: "duplicate", claimId: "voice-gift:U1:1" });
 
     expect(api.deliveries.map((d) => [d.to, d.via, d.messages.length])).toEqual([["U1", "reply", 2]]);
     const [claim] = await claims();
@@ -84,7 +84,7 @@ describe("reward dispatch", () => {
     const { responder, claims } = setup();
     const token = api.issueReplyToken("U2", 0);
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U2", replyToken: token })]);
-    expect(outcome).toMatchObject({ sent: "push", reward: { result: "sent", via: "push" } });
+    expect(outcome).toMatchObject({ sent: "push", reward: { status: "sent", via: "push" } });
     const [claim] = (await claims()) as [RewardClaim];
     expect(api.deliveries).toMatchObject([{ to: "U2", via: "push", retryKey: await retryKeyOf(claim) }]);
     expect(claim).toMatchObject({ status: "sent", attempts: 2, attemptEpoch: 0, unconfirmed: null });
@@ -95,7 +95,7 @@ describe("reward dispatch", () => {
     api.failNext("reply", "timeout-after");
     const token = api.issueReplyToken("U3");
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U3", replyToken: token })]);
-    expect(outcome?.reward).toMatchObject({ result: "sent", via: "reply" });
+    expect(outcome?.reward).toMatchObject({ status: "sent", via: "reply" });
     expect(retries.map((r) => [r.channel, r.failure.kind])).toEqual([["reply", "timeout"]]);
     expect(api.deliveries.map((d) => d.via)).toEqual(["reply"]);
     expect(pushes()).toBe(0);
@@ -110,14 +110,14 @@ describe("reward dispatch", () => {
     const [accepted] = await responder.handleEvents([
       textEvent("プレゼント", { userId: "L1", replyToken: api.issueReplyToken("L1") }),
     ]);
-    expect(accepted?.reward).toMatchObject({ result: "sent", via: "reply", reason: "a reply whose answer came late" });
+    expect(accepted?.reward).toMatchObject({ status: "sent", via: "reply", reason: "a reply whose answer came late" });
     expect((await claims())[0]?.sentMessageIds).toEqual(api.deliveries[0]?.sentMessageIds);
     // Refused (the token was already used elsewhere), too late for the timeout: a definite no, so push.
     api.failNext("reply", "slow");
     const [refused] = await responder.handleEvents([
       textEvent("プレゼント", { userId: "L2", replyToken: api.issueReplyToken("L2", 0) }),
     ]);
-    expect(refused?.reward).toMatchObject({ result: "sent", via: "push" });
+    expect(refused?.reward).toMatchObject({ status: "sent", via: "push" });
     expect(api.deliveries.map((d) => [d.to, d.via])).toEqual([
       ["L1", "reply"],
       ["L2", "push"],
@@ -129,7 +129,7 @@ describe("reward dispatch", () => {
     api.failNext("reply", "500-before", 20);
     const token = api.issueReplyToken("U4");
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U4", replyToken: token })]);
-    expect(outcome?.reward).toMatchObject({ result: "sent", via: "push" });
+    expect(outcome?.reward).toMatchObject({ status: "sent", via: "push" });
     expect(api.deliveries.map((d) => [d.to, d.via])).toEqual([["U4", "push"]]);
   });
 
@@ -139,7 +139,7 @@ describe("reward dispatch", () => {
     api.failNext("reply", "500-before", 20);
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U5", replyToken: token })]);
     expect(outcome?.reward).toMatchObject({
-      result: "failed",
+      status: "failed",
       reason: expect.stringMatching(/held by ambiguousReply/),
     });
     expect((await claims())[0]).toMatchObject({ status: "failed", unconfirmed: "reply" });
@@ -153,7 +153,7 @@ describe("reward dispatch", () => {
     api.failNext("push", "500-after");
     const token = api.issueReplyToken("U6", 0);
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U6", replyToken: token })]);
-    expect(outcome?.reward).toMatchObject({ result: "sent", via: "push" });
+    expect(outcome?.reward).toMatchObject({ status: "sent", via: "push" });
     expect(retries.map((r) => [r.channel, r.failure.kind])).toEqual([["push", "server-error"]]);
     expect(api.deliveries).toHaveLength(1);
     const [claim] = await claims();
@@ -167,7 +167,7 @@ describe("reward dispatch", () => {
     api.failNext("push", "429");
     const token = api.issueReplyToken("U7", 0);
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U7", replyToken: token })]);
-    expect(outcome?.reward).toMatchObject({ result: "sent", via: "push" });
+    expect(outcome?.reward).toMatchObject({ status: "sent", via: "push" });
     expect(retries).toHaveLength(1);
     expect(retries[0]?.failure.kind).toBe("rate-limited");
     expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000);
@@ -179,7 +179,7 @@ describe("reward dispatch", () => {
     api.failNext("push", "429");
     const token = api.issueReplyToken("U8", 0);
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "U8", replyToken: token })]);
-    expect(outcome?.reward).toMatchObject({ result: "failed", reason: expect.stringMatching(/HTTP 429/) });
+    expect(outcome?.reward).toMatchObject({ status: "failed", reason: expect.stringMatching(/HTTP 429/) });
     expect(await responder.backfill({ olderThan: 0 })).toMatchObject({ sent: 1 });
     expect(api.deliveries.map((d) => d.to)).toEqual(["U8"]);
   });
@@ -192,7 +192,7 @@ describe("reward dispatch", () => {
       const token = api.issueReplyToken(userId, 0);
       const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId, replyToken: token })]);
       expect(outcome?.reward).toMatchObject({
-        result: "blocked-quota",
+        status: "blocked-quota",
         reason: "HTTP 429: You have reached your monthly limit.",
       });
     }
@@ -212,7 +212,9 @@ describe("reward dispatch", () => {
     const standby = textEvent("プレゼント", { userId: "S1", mode: "standby" });
     const stale = textEvent("プレゼント", { userId: "S2", timestamp: Date.now() - 25 * 60 * 1000 });
     const outcomes = await responder.handleEvents([standby, stale]);
-    expect(outcomes.map((o) => [o.sent, o.reward?.result, o.reward?.reason])).toEqual([
+    expect(
+      outcomes.map((o) => [o.sent, o.reward?.status, o.reward && "reason" in o.reward && o.reward.reason]),
+    ).toEqual([
       [null, "deferred", "standby: another channel is active, and LINE forbids sending"],
       [null, "deferred", "the reply window had passed"],
     ]);
@@ -229,7 +231,7 @@ describe("reward dispatch", () => {
     for (const userId of ["C1", "C2", "C3"]) {
       const token = api.issueReplyToken(userId);
       const [outcome] = await responder.handleEvents([textEvent("クーポン", { userId, replyToken: token })]);
-      results.push(outcome?.reward?.result);
+      results.push(outcome?.reward?.status);
     }
     expect(results).toEqual(["sent", "sent", "out-of-stock"]);
     expect(api.deliveries.map((d) => d.messages[0])).toEqual([
@@ -321,7 +323,7 @@ describe("createFetchClient (fetch-only runtimes)", () => {
     api.failNext("push", "500-after");
     const token = api.issueReplyToken("F1", 0);
     const [outcome] = await responder.handleEvents([textEvent("プレゼント", { userId: "F1", replyToken: token })]);
-    expect(outcome?.reward).toMatchObject({ result: "sent", via: "push", reason: expect.stringMatching(/409/) });
+    expect(outcome?.reward).toMatchObject({ status: "sent", via: "push", reason: expect.stringMatching(/409/) });
     expect(api.deliveries).toHaveLength(1);
     const refused = await client.replyMessage({ replyToken: token, messages: [{ type: "text", text: "x" }] }).then(
       () => undefined,

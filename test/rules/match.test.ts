@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRules, RuleSetError } from "../../src/index.js";
+import { compileRules, parseRuleSet, RuleSetError } from "../../src/index.js";
 import { matcherOf } from "../helpers/rules.js";
 
 const idOf = (m: { ruleId: string } | null) => m?.ruleId ?? null;
@@ -256,5 +256,28 @@ describe("rules answered natively", () => {
     ]);
     expect(idOf(m.match("クーポン"))).toBe("bot-fallback");
     expect(m.explain("クーポン").candidates.map((c) => c.ruleId)).toEqual(["bot-fallback"]);
+  });
+});
+
+describe("regex capture groups", () => {
+  const m = compileRules(
+    parseRuleSet(`
+version: 1
+rules:
+  - { id: coupon, match: regex, keywords: ["^クーポン(?P<code>\\\\d{4})(-(\\\\w+))?$"], reply: [{ type: text, text: ok }] }
+  - { id: hello, keywords: [こんにちは], reply: [{ type: text, text: ok }] }
+`),
+  );
+
+  it("numbered and named, on the normalized text: full-width digits arrive half-width", () => {
+    expect(m.match("クーポン１２３４")?.groups).toEqual({
+      numbered: ["クーポン1234", "1234", undefined, undefined],
+      named: { code: "1234" },
+    });
+    expect(m.match("クーポン0042-ＶＩＰ")?.groups?.numbered[3]).toBe("vip");
+  });
+
+  it("other kinds of rules have no groups", () => {
+    expect(m.match("こんにちは")).not.toHaveProperty("groups");
   });
 });
