@@ -3,8 +3,6 @@
  * signature header in, status and body out (`handle`), or a Web `Request` in and a `Response` out
  * (`fetch`). Adapters in `src/adapters/` are a few lines of glue around it.
  */
-import { serveExchange } from "./adapters/exchange.js";
-import { fetchExchange } from "./adapters/fetch-exchange.js";
 import { createEventContext, type EventFor, type EventHandler, type HandlerKey } from "./handler-context.js";
 import type { MessagingClient } from "./rewards/client.js";
 import { createDirectSender } from "./rewards/direct-send.js";
@@ -37,6 +35,8 @@ import { checkResponderOptions } from "./validation/responder-options.js";
 import { answer, type HandleResult, JSON_HEADERS } from "./webhook/answer.js";
 import { firstIssue, parseEnvelope } from "./webhook/envelope.js";
 import { EVENT_TYPES, parseEvent, type WebhookEvent } from "./webhook/events.js";
+import { type HandleRequest, serveExchange, type WebhookHandler } from "./webhook/exchange.js";
+import { fetchExchange } from "./webhook/fetch-exchange.js";
 import { MESSAGE_TYPES } from "./webhook/message-content.js";
 import { verifySignature } from "./webhook/signature.js";
 
@@ -134,7 +134,7 @@ export interface ResponderOptions extends RewardHooks {
 }
 
 /** The webhook pipeline. */
-export interface Responder {
+export interface Responder extends WebhookHandler {
   /** The largest body accepted, in bytes (`maxBodyBytes`): adapters read no more than this. */
   readonly maxBodyBytes: number;
   /**
@@ -156,15 +156,7 @@ export interface Responder {
    * unless `processBeforeResponse`). `waitUntil` keeps the runtime alive for the background work
    * where it has one (Workers, Vercel); on Node the work is tracked for {@link drain}.
    */
-  handle(request: {
-    body: Uint8Array | string;
-    signature: string | null | undefined;
-    method?: string;
-    waitUntil?: (work: Promise<unknown>) => void;
-    processBeforeResponse?: boolean;
-    /** HMAC-SHA256 for the signature check; default Web Crypto's. The Node adapters pass `node:crypto`'s, which is faster. */
-    hmac?: (secret: string, body: Uint8Array) => Uint8Array;
-  }): Promise<HandleResult>;
+  handle(request: HandleRequest): Promise<HandleResult>;
   /** {@link handle} for a Web `Request` (Workers, Deno, Bun, Next.js, Hono). */
   fetch(request: Request, env?: unknown, ctx?: { waitUntil?(work: Promise<unknown>): void }): Promise<Response>;
   /**

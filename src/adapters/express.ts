@@ -15,7 +15,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HandleResult, Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
-import { serveExchange } from "./exchange.js";
+import { serveExchange } from "../webhook/exchange.js";
 import { nodeExchange } from "./node-exchange.js";
 
 /** What the middleware reads of Express's request (kept structural: no dependency on @types/express). */

@@ -13,7 +13,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
-import { serveExchange } from "./exchange.js";
+import { serveExchange } from "../webhook/exchange.js";
 import { firstHeader, nodeHmac } from "./node-exchange.js";
 
 /** Options of {@link lineResponderPlugin}. */

@@ -14,8 +14,8 @@
  * @packageDocumentation
  */
 import type { Responder } from "../responder.js";
-import { serveExchange } from "./exchange.js";
-import { fetchExchange } from "./fetch-exchange.js";
+import { serveExchange } from "../webhook/exchange.js";
+import { fetchExchange } from "../webhook/fetch-exchange.js";
 
 /** The runtime context where background work can be handed over (Workers' `ExecutionContext`). */
 export interface WaitUntilContext {

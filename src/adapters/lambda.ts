@@ -13,7 +13,7 @@
 import type { HandleResult, Responder } from "../responder.js";
 import { answer } from "../webhook/answer.js";
 import { decodeBase64 } from "../webhook/base64.js";
-import { serveExchange, type WebhookExchange } from "./exchange.js";
+import { serveExchange, type WebhookExchange } from "../webhook/exchange.js";
 
 /** The fields read from API Gateway v1/v2 and Function URL events. */
 export interface LambdaHttpEvent {

@@ -5,8 +5,8 @@
 import { createHmac } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { HandleResult } from "../responder.js";
+import type { BodyProblem, WebhookExchange } from "../webhook/exchange.js";
 import type { HmacSha256 } from "../webhook/signature.js";
-import type { BodyProblem, WebhookExchange } from "./exchange.js";
 
 /** `node:crypto`'s HMAC-SHA256. */
 export const nodeHmac: HmacSha256 = (secret, body) => createHmac("sha256", secret).update(body).digest();

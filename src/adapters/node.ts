@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Responder } from "../responder.js";
-import { serveExchange } from "./exchange.js";
+import { serveExchange } from "../webhook/exchange.js";
 import { nodeExchange } from "./node-exchange.js";
 
 /** Options of {@link createNodeHandler}. */

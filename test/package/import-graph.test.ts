@@ -65,13 +65,16 @@ describe("the core's import graph", () => {
     expect(lazyPackages).toEqual(expect.arrayContaining(["yaml", "re2js"]));
   });
 
-  it("the rule file schemas and option checks import zod/mini, not classic zod", () => {
+  it("the rule file, webhook and option schemas import zod/mini, not classic zod", () => {
     for (const file of [
       "src/rules/schema.ts",
-      "src/rewards/messages.ts",
+      "src/line/messages.ts",
       "src/validation/responder-options.ts",
       "src/validation/issue-message.ts",
       "src/rules/parse.ts",
+      "src/webhook/envelope.ts",
+      "src/webhook/events.ts",
+      "src/webhook/message-content.ts",
     ]) {
       const input = Object.entries(inputs).find(([path]) => path.endsWith(file))?.[1];
       expect(input, file).toBeDefined();

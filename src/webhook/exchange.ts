@@ -4,9 +4,27 @@
  * {@link serveExchange} drives it, so the limits, the checks and the answers are the same whatever
  * carries the bytes; an adapter only says where its framework keeps them.
  */
-import type { HandleResult, Responder } from "../responder.js";
-import { answer } from "../webhook/answer.js";
-import type { HmacSha256 } from "../webhook/signature.js";
+import { answer, type HandleResult } from "./answer.js";
+import type { HmacSha256 } from "./signature.js";
+
+/** One webhook request as the responder takes it: the raw body and the signature header. */
+export interface HandleRequest {
+  body: Uint8Array | string;
+  signature: string | null | undefined;
+  method?: string | undefined;
+  waitUntil?: ((work: Promise<unknown>) => void) | undefined;
+  processBeforeResponse?: boolean | undefined;
+  /** HMAC-SHA256 for the signature check; default Web Crypto's. The Node adapters pass `node:crypto`'s, which is faster. */
+  hmac?: HmacSha256 | undefined;
+}
+
+/** What {@link serveExchange} needs of a responder (kept apart so the pipeline and its adapters import this module, not each other). */
+export interface WebhookHandler {
+  /** The largest body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Verifies, parses, answers and processes one request. */
+  handle(request: HandleRequest): Promise<HandleResult>;
+}
 
 /** Why a body reader has no bytes: past the limit, or the client hung up (or its stream broke). */
 export type BodyProblem = "too-large" | "aborted";
@@ -42,7 +60,7 @@ export interface ServeOptions {
 
 /** Reads the exchange's request, has `responder` handle it, and answers. Rejects only if the exchange itself throws. */
 export async function serveExchange<T>(
-  responder: Responder,
+  responder: WebhookHandler,
   exchange: WebhookExchange<T>,
   options: ServeOptions = {},
 ): Promise<T> {

@@ -2,7 +2,7 @@
  * A Web `Request` as a {@link WebhookExchange} answered with a `Response`: `createFetchHandler` and
  * `Responder.fetch` both serve through it. Nothing here may import a `node:` module (Workers).
  */
-import type { HandleResult } from "../responder.js";
+import type { HandleResult } from "./answer.js";
 import type { BodyProblem, WebhookExchange } from "./exchange.js";
 
 /** The exchange of one `Request`. */
