@@ -7,6 +7,7 @@ import { describeIssues } from "../validation/describe-issues.js";
 import { issueMessage } from "../validation/issue-message.js";
 import { checkRuleSet } from "./check.js";
 import { RuleSetError, type RuleSetIssue } from "./issues.js";
+import { hasDuplicateKey } from "./json-duplicate-keys.js";
 import { loadRegex, loadYaml, type YamlModule, yamlNow } from "./lazy-modules.js";
 import {
   NormalizeOptionsSchema,
@@ -173,15 +174,18 @@ function readInput(input: unknown, options: ParseRuleSetOptions): { data: unknow
 
 /**
  * The value of a text that is a JSON object, or `undefined` for anything else (YAML, or JSON with
- * a mistake, which then goes through the YAML parser for an error message with its line).
+ * a mistake, a duplicate key included, which then goes through the YAML parser for an error
+ * message with its line).
  */
 function readJson(text: string): { value: unknown } | undefined {
   if (!/^\s*\{/.test(text)) return undefined;
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return hasDuplicateKey(text) ? undefined : { value };
 }
 
 function yamlDocument(text: string): ReturnType<SourceMap> {

@@ -87,6 +87,17 @@ describe("parseRuleSet: bad input names the problem, its path and its line", () 
     expect(issuesOf("version: 1\nversion: 1\nrules: []")[0]).toMatchObject({ code: "invalid-syntax", line: 2 });
   });
 
+  it("duplicate keys in JSON text, which JSON.parse alone would drop without a word", () => {
+    const rule = '{"id": "a", "keywords": ["x"], "reply": [{"type": "text", "text": "one"}]';
+    const twice = `{"version": 1,\n "rules": [\n  ${rule},\n   "reply": [{"type": "text", "text": "two"}]}]}`;
+    expect(issuesOf(twice)[0]).toMatchObject({ code: "invalid-syntax", line: 4 });
+    // The same key written with an escape is the same key.
+    expect(issuesOf('{"version": 1, "rules": [], "\\u0076ersion": 1}')[0]).toMatchObject({ code: "invalid-syntax" });
+    // Equal keys in sibling objects, and equal strings as values, are fine.
+    const siblings = `{"version": 1, "rules": [${rule}}, ${rule.replace('"a"', '"b"').replace('"x"', '"a"')}}]}`;
+    expect(parseRuleSet(siblings).rules.map((r) => r.id)).toEqual(["a", "b"]);
+  });
+
   it("unknown fields, with the field they probably meant", () => {
     const issues = issuesOf(yaml("rules:\n  - id: a\n    keyword: [x]\n    reply: [{type: text, text: hi}]\n"));
     expect(issues).toContainEqual(
