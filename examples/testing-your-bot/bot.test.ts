@@ -11,8 +11,20 @@ const rules = parseRuleSet(readFileSync(new URL("../campaign.yaml", import.meta.
 const credentials = { channelSecret: "test-secret", channelAccessToken: "test-token" };
 const inCampaign = Date.parse("2026-12-03T12:00:00+09:00");
 // End to end, the campaign runs as if it were live today (its window is checked on its own below):
-// reply tokens and event ages are real time, as at LINE.
-const liveToday = { ...rules, rules: rules.rules.map(({ window: _window, ...rule }) => rule) };
+// reply tokens and event ages are real time, as at LINE. Beside it, a regex rule whose named group
+// the bot's handler reads.
+const liveToday = parseRuleSet({
+  ...rules,
+  rules: [
+    ...rules.rules.map(({ window: _window, ...rule }) => rule),
+    {
+      id: "coupon-code",
+      match: "regex",
+      keywords: ["^クーポン(?<code>[0-9]{4})$"],
+      reply: [{ type: "text", text: "クーポンを確認しています" }],
+    },
+  ],
+});
 
 describe("my campaign bot", () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -46,6 +58,16 @@ describe("my campaign bot", () => {
     expect(received).toEqual([
       { type: "audio", originalContentUrl: "https://example.com/voice/thanks.m4a", duration: 45000 },
       { type: "coupon", couponId: "SURVEY2026" },
+    ]);
+  });
+
+  it("a coupon code typed in full-width digits is read from the rule's group and confirmed by push", async () => {
+    const user = userId("bob");
+    expect(await emulator.userSays(user, "クーポン１２３４")).toMatchObject({ webhook: "delivered" });
+    expect(bot.couponCodes.get(user)).toEqual(["1234"]);
+    expect(emulator.inbox(user).map((entry) => [entry.via, entry.messages])).toEqual([
+      ["reply", [{ type: "text", text: "クーポンを確認しています" }]],
+      ["push", [{ type: "text", text: "クーポン 1234 を登録しました" }]],
     ]);
   });
 });

@@ -20,5 +20,17 @@ export function createBot(options: {
     }),
     processBeforeResponse: true,
   });
-  return { responder, server: createServer(createNodeHandler(responder)) };
+
+  // Coupon codes users send (`クーポン1234`): the rule file's regex rule answers at once with its
+  // reply; this handler reads the code from the rule's named group and confirms it by push.
+  const couponCodes = new Map<string, string[]>();
+  responder.on("message:text", async (ctx) => {
+    const code = ctx.match?.groups?.named.code;
+    const user = ctx.event.source?.userId;
+    if (ctx.match?.ruleId !== "coupon-code" || code === undefined || user === undefined) return;
+    couponCodes.set(user, [...(couponCodes.get(user) ?? []), code]);
+    await ctx.push({ type: "text", text: `クーポン ${code} を登録しました` });
+  });
+
+  return { responder, couponCodes, server: createServer(createNodeHandler(responder)) };
 }
