@@ -39,6 +39,8 @@ export {
 } from "./responder.js";
 export type { HandleResult } from "./webhook/answer.js";
 export type { WebhookEnvelope, WebhookEvent } from "./webhook/envelope.js";
+export type { HandleRequest } from "./webhook/exchange.js";
+export type { HmacSha256 } from "./webhook/signature.js";
 export { verifySignature } from "./webhook/signature.js";
 
 // Rules
@@ -88,6 +90,7 @@ export type {
 export { createFetchClient, type FetchClientOptions } from "./rewards/fetch-client.js";
 export type { GrantManyOptions, GrantManyReport, GrantRequest, GrantResult } from "./rewards/grant.js";
 export { retryKeyOf } from "./rewards/retry-key.js";
+export type { SendFailure } from "./rewards/send-failure.js";
 
 // Stores
 

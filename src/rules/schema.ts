@@ -102,7 +102,7 @@ export const RuleSchema = z
 
 const trueOrFalse = z.optional(z.boolean({ error: "must be true or false" }));
 
-/** Folds applied to keywords and messages; see {@link NormalizeOptions}. */
+/** Folds applied to keywords and messages; see `NormalizeOptions` (`line-responder`). */
 export const NormalizeOptionsSchema = z.strictObject({
   width: trueOrFalse,
   case: trueOrFalse,

@@ -9,10 +9,15 @@ import type { HmacSha256 } from "./signature.js";
 
 /** One webhook request as the responder takes it: the raw body and the signature header. */
 export interface HandleRequest {
+  /** The raw body, exactly as LINE sent it (the signature is over these bytes). */
   body: Uint8Array | string;
+  /** The `x-line-signature` header. */
   signature: string | null | undefined;
+  /** The HTTP method, when known: anything but POST is answered 405. */
   method?: string | undefined;
+  /** Keeps the runtime alive for the background work (Workers' and Vercel's `waitUntil`). */
   waitUntil?: ((work: Promise<unknown>) => void) | undefined;
+  /** Process the events before answering; default the responder's `processBeforeResponse`. */
   processBeforeResponse?: boolean | undefined;
   /** HMAC-SHA256 for the signature check; default Web Crypto's. The Node adapters pass `node:crypto`'s, which is faster. */
   hmac?: HmacSha256 | undefined;
