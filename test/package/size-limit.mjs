@@ -1,20 +1,21 @@
 // Size budgets for `npm run size` (size-limit with its esbuild and file plugins): every export of
 // an entry of the built package (`import *`), bundled and minified by esbuild, then gzipped.
-// Dependencies (zod, yaml, re2js), optional peers and node: modules are left out, so a number is
-// this package's own code. Two more lines count the core with its dependencies, as a Worker
+// Dependencies (classic zod, yaml, re2js), optional peers and node: modules are left out, so a number is
+// this package's own code (with the zod/mini it inlines). Two more lines count the core with its dependencies, as a Worker
 // bundles it: what loads at startup (zod; yaml and re2js are imported only for YAML text and
 // regex rules, issue #16), and everything, for a Worker that calls loadRuleSet with both. Budgets
 // are about 15% above the sizes of 2026-11-25 (docs/performance.md); raise one on purpose, in the
 // commit that makes the code bigger.
 
 const budgets = {
-  "line-responder": "29.8 kB",
+  // The core, the schemas and the testing kit carry the part of zod/mini they use (tsup.config.ts).
+  "line-responder": "36 kB",
   // Issue #16's target: a Worker or Lambda without YAML or regex rules loads at most 60 kB.
   "line-responder at startup, with zod": "60 kB",
   "line-responder with zod, yaml, re2js": "128 kB",
   "line-responder/modes": "8.3 kB",
   "line-responder/modes with its dependencies": "8.3 kB",
-  "line-responder/schema": "6.5 kB",
+  "line-responder/schema": "16 kB",
   // The adapters grew with the one contract they share (issue #15: its driver, node:crypto's HMAC
   // and content-length answers), postgres with group commit and redis with Cluster (issue #16).
   "line-responder/express": "1.15 kB",
@@ -25,7 +26,7 @@ const budgets = {
   "line-responder/redis": "4.5 kB",
   "line-responder/postgres": "7.1 kB",
   "line-responder/d1": "3.15 kB",
-  "line-responder/testing": "21.7 kB",
+  "line-responder/testing": "32.5 kB",
 };
 
 const files = {
