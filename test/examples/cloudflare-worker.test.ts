@@ -7,46 +7,16 @@
  * Every user holds the gift exactly once, exactly `stock` coupons went out, each delivered once.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { D1DatabaseLike } from "../../src/stores/d1.js";
 import { type Emulator, signBody, startEmulator, userId } from "../../src/testing/index.js";
+import { bundleWorker } from "../helpers/worker-bundle.js";
 
 const SECRET = "worker-channel-secret";
 const TOKEN = "worker-token";
 const STOCK = 100; // the coupon's stock in examples/cloudflare-worker/worker.ts
 const USERS = 200;
-const src = (path: string) => new URL(`../../src/${path}`, import.meta.url).pathname;
-
-/** `line-responder` and its subpaths resolve to the source, as a user's bundler resolves the package. */
-const packageSource: Plugin = {
-  name: "line-responder-source",
-  setup(b) {
-    const entries: Record<string, string> = {
-      "line-responder": src("index.ts"),
-      "line-responder/fetch": src("adapters/fetch.ts"),
-      "line-responder/d1": src("stores/d1.ts"),
-    };
-    b.onResolve({ filter: /^line-responder(\/|$)/ }, (args) => ({ path: entries[args.path] as string }));
-  },
-};
-
-async function bundleWorker(): Promise<string> {
-  const result = await build({
-    entryPoints: [new URL("../../examples/cloudflare-worker/worker.ts", import.meta.url).pathname],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    plugins: [packageSource],
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
 
 /** The wrangler.toml value of `key`, so the test serves what the example configures. */
 function wranglerValue(key: string): string {
@@ -75,7 +45,9 @@ beforeAll(async () => {
   emulator = await startEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, redelivery: true });
   mf = new Miniflare({
     modules: true,
-    script: await bundleWorker(),
+    script: await bundleWorker({
+      entry: new URL("../../examples/cloudflare-worker/worker.ts", import.meta.url).pathname,
+    }),
     compatibilityDate: wranglerValue("compatibility_date"),
     d1Databases: { DB: "line-responder" },
     bindings: {

@@ -4,25 +4,13 @@
  * the YAML parser and the regex engine cannot be loaded synchronously, so `parseRuleSet` of YAML
  * text says to use `loadRuleSet`, and `loadRuleSet` (which imports them) gives rules that answer.
  */
-import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Emulator, startEmulator, userId } from "../../src/testing/index.js";
+import { bundleWorker } from "../helpers/worker-bundle.js";
 
 const SECRET = "worker-yaml-secret";
 const TOKEN = "worker-yaml-token";
-const src = (path: string) => new URL(`../../src/${path}`, import.meta.url).pathname;
-
-const packageSource: Plugin = {
-  name: "line-responder-source",
-  setup(b) {
-    const entries: Record<string, string> = {
-      "line-responder": src("index.ts"),
-      "line-responder/fetch": src("adapters/fetch.ts"),
-    };
-    b.onResolve({ filter: /^line-responder(\/|$)/ }, (args) => ({ path: entries[args.path] as string }));
-  },
-};
 
 const worker = String.raw`
 import { createFetchClient, createResponder, loadRuleSet, parseRuleSet, RuleSetError } from "line-responder";
@@ -69,22 +57,11 @@ let emulator: Emulator;
 let baseUrl: URL;
 
 beforeAll(async () => {
-  const bundled = await build({
-    stdin: { contents: worker, resolveDir: new URL(".", import.meta.url).pathname, loader: "js" },
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    plugins: [packageSource],
-    logLevel: "silent",
-  });
+  const script = await bundleWorker({ contents: worker, resolveDir: new URL(".", import.meta.url).pathname });
   emulator = await startEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN });
   mf = new Miniflare({
     modules: true,
-    script: bundled.outputFiles[0]?.text ?? "",
+    script,
     compatibilityDate: "2025-01-01",
     bindings: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: emulator.url },
     unsafeDirectSockets: [{ port: 0 }],
