@@ -10,21 +10,13 @@ import type { Store } from "../src/index.js";
 import { createRedisStore } from "../src/stores/redis.js";
 import { redisServerAvailable, startOwnRedis } from "../test/helpers/redis-server.js";
 import { redisClusterTarget, type StoreTarget } from "../test/stores/targets.js";
+import { rate as rateOf } from "./rate.js";
 
 const OPERATIONS = 4000;
 const CONCURRENCY = 64;
 const ROUNDS = 5;
 
-async function rate(task: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < OPERATIONS) await task(next++);
-    }),
-  );
-  return OPERATIONS / ((performance.now() - started) / 1000);
-}
+const rate = (task: (i: number) => Promise<unknown>) => rateOf(task, OPERATIONS, CONCURRENCY);
 
 /** One round on one data set: new claims, keyword events (event + claim), then paging every claim made. */
 async function measure(store: Store): Promise<Record<string, number>> {

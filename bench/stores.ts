@@ -13,21 +13,14 @@ import { cpus } from "node:os";
 import { createMemoryStore, createResponder, parseRuleSet } from "../src/index.js";
 import { DATABASE_URL, targets } from "../test/stores/targets.js";
 import { benchPostgresGroupCommit } from "./postgres-group-commit.js";
+import { rate as rateOf } from "./rate.js";
 import { benchRedisCluster } from "./redis-cluster.js";
 
 const CLAIMS = 5000;
 const CONCURRENCY = 64;
 
-async function rate(task: (i: number) => Promise<unknown>, operations = CLAIMS): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < operations) await task(next++);
-    }),
-  );
-  return operations / ((performance.now() - started) / 1000);
-}
+/** {@link rateOf} at this bench's concurrency, `CLAIMS` operations unless told. */
+const rate = (task: (i: number) => Promise<unknown>, operations = CLAIMS) => rateOf(task, operations, CONCURRENCY);
 
 /** Local D1 takes about 100 calls a second: fewer operations keep its row to a minute. */
 const D1_OPERATIONS = 1000;
