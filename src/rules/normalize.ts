@@ -64,8 +64,10 @@ const WHITESPACE = 8;
 const VARIATION_SELECTOR = 16;
 const UPPER_ASCII = 32; // A-Z, lower-cased in the loop
 const MAY_HAVE_CASE = 64; // not known to be caseless: the result goes through toLowerCase()
+const NFKC_UNSTABLE = 128; // not in NFKC_STABLE below: a text holding it may change under NFKC
 
-const CHAR_CLASS = buildCharClasses();
+// Built after NFKC_STABLE, which it folds in as the NFKC_UNSTABLE bit.
+let CHAR_CLASS: Uint8Array;
 
 // The CJK unified ideographs (U+4E00-U+9FFF) need no fold, are their own NFKC form and are not
 // edge symbols. Messages use hundreds of them, spread over 21 000 code points: one range test
@@ -113,6 +115,7 @@ function buildCharClasses(): Uint8Array {
   ] as const) {
     for (let c = from; c <= to; c++) table[c] &= ~MAY_HAVE_CASE;
   }
+  for (let c = 0; c < 0x10000; c++) if (NFKC_STABLE[c] === 0) table[c] |= NFKC_UNSTABLE;
   return table;
 }
 
@@ -138,14 +141,11 @@ function buildNfkcStable(): Uint8Array {
   }
   return table;
 }
+CHAR_CLASS = buildCharClasses();
 
 /** Whether `text` is made only of code units NFKC leaves alone, so it is its own NFKC form. */
 export function isNfkcStable(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (!isCjkIdeograph(c) && NFKC_STABLE[c] === 0) return false;
-  }
-  return true;
+  return isNfkcStableRange(text, 0, text.length);
 }
 
 // Characters stripped at the ends of a message: punctuation, symbols (emoji are So), format
@@ -179,7 +179,12 @@ function edgeClass(codePoint: number): number {
   return cls;
 }
 
-function stripEdges(text: string, mask: number): string {
+// Where the text left by stripping its edges starts and ends (set by edgeBounds).
+let edgeStart = 0;
+let edgeEnd = 0;
+
+/** Finds the part of `text` left when edge characters of class `mask` are stripped: edgeStart..edgeEnd. */
+function edgeBounds(text: string, mask: number): void {
   let start = 0;
   while (start < text.length) {
     const cp = text.codePointAt(start) as number;
@@ -194,7 +199,22 @@ function stripEdges(text: string, mask: number): string {
     if ((edgeClass(cp) & mask) === 0) break;
     end -= pair ? 2 : 1;
   }
-  return start === 0 && end === text.length ? text : text.slice(start, end);
+  edgeStart = start;
+  edgeEnd = end;
+}
+
+function stripEdges(text: string, mask: number): string {
+  edgeBounds(text, mask);
+  return edgeStart === 0 && edgeEnd === text.length ? text : text.slice(edgeStart, edgeEnd);
+}
+
+/** Whether the code units of `text` from `from` to `to` are all NFKC-stable. */
+function isNfkcStableRange(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!isCjkIdeograph(c) && NFKC_STABLE[c] === 0) return false;
+  }
+  return true;
 }
 
 function isHighSurrogate(c: number): boolean {
@@ -245,9 +265,26 @@ export function foldedCodes(): Uint16Array {
  */
 export function foldCodes(text: string, o: ResolvedNormalizeOptions): number {
   if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return -1;
-  let s = o.width && !isNfkcStable(text) ? text.normalize("NFKC") : text;
-  if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL | EDGE_SPACE : EDGE_SYMBOL);
-  const n = foldLoop(s, o);
+  const edgeMask = o.whitespace ? EDGE_SYMBOL | EDGE_SPACE : EDGE_SYMBOL;
+  if (o.edgeSymbols) edgeBounds(text, edgeMask);
+  else {
+    edgeStart = 0;
+    edgeEnd = text.length;
+  }
+  const start = edgeStart;
+  const end = edgeEnd;
+  // Most texts are their own NFKC form: fold them straight away, checking each code unit in the
+  // same pass (and the stripped edges, which NFKC could have turned into letters: ① → 1), and
+  // run NFKC only when the check fails.
+  let n = foldLoop(text, start, end, o, o.width);
+  if (
+    n === NOT_NFKC_STABLE ||
+    (o.width && !(isNfkcStableRange(text, 0, start) && isNfkcStableRange(text, end, text.length)))
+  ) {
+    let s = text.normalize("NFKC");
+    if (o.edgeSymbols) s = stripEdges(s, edgeMask);
+    n = foldLoop(s, 0, s.length, o, false);
+  }
   return n < 0 ? -1 : n;
 }
 
@@ -261,7 +298,7 @@ function normalizeWith(text: string, o: ResolvedNormalizeOptions, slow: boolean)
   // Spaces between edge symbols ("プレゼント ！") go with them; plain edge spaces are trimmed below.
   if (o.edgeSymbols) s = stripEdges(s, o.whitespace ? EDGE_SYMBOL | EDGE_SPACE : EDGE_SYMBOL);
   if (!(o.kana || o.prolongedSound || o.whitespace || o.variationSelectors)) return o.case ? s.toLowerCase() : s;
-  let n = foldLoop(s, o);
+  let n = foldLoop(s, 0, s.length, o, false);
   if (n < 0) n = -n - 1;
   const folded = loopChanged ? fromCharCodes(scratch, n) : s;
   const result = loopNeedsLowerCase ? folded.toLowerCase() : folded;
@@ -272,11 +309,15 @@ function normalizeWith(text: string, o: ResolvedNormalizeOptions, slow: boolean)
   return result;
 }
 
+/** What {@link foldLoop} returns when asked to check NFKC stability and the text has an unstable code unit. */
+const NOT_NFKC_STABLE = -0x7fffffff;
+
 /**
- * The folding pass over `s` into `scratch`. Returns the folded length, or `-length - 1` when
- * the result still needs toLowerCase() or a second pass (see the loop* flags).
+ * The folding pass over `s` from `start` to `end` into `scratch`. Returns the folded length, or
+ * `-length - 1` when the result still needs toLowerCase() or a second pass (see the loop* flags).
+ * With `checkStable`, stops at the first code unit NFKC may change and returns NOT_NFKC_STABLE.
  */
-function foldLoop(s: string, o: ResolvedNormalizeOptions): number {
+function foldLoop(s: string, start: number, end: number, o: ResolvedNormalizeOptions, checkStable: boolean): number {
   // Case is folded in the loop for ASCII; toLowerCase() runs only when the text has other
   // characters that may have case, which Japanese chat rarely does.
   const foldCase = o.case;
@@ -285,16 +326,32 @@ function foldLoop(s: string, o: ResolvedNormalizeOptions): number {
   const foldProlonged = o.prolongedSound;
   const foldSpace = o.whitespace;
   const dropSelectors = o.variationSelectors;
-  const length = s.length;
+  const classMask = checkStable ? 0xff : ~NFKC_UNSTABLE & 0xff;
+  const length = end - start;
   if (scratch.length < length) scratch = new Uint16Array(Math.max(length, scratch.length * 2));
   const out = scratch;
   let n = 0;
   let changed = false;
   let droppedSelector = false;
-  for (let i = 0; i < length; i++) {
+  for (let i = start; i < end; i++) {
     let c = s.charCodeAt(i);
-    const cls = isCjkIdeograph(c) ? 0 : CHAR_CLASS[c];
+    const cls = isCjkIdeograph(c) ? 0 : (CHAR_CLASS[c] as number) & classMask;
     if (cls === 0) {
+      out[n++] = c;
+      continue;
+    }
+    if (cls & NFKC_UNSTABLE) return NOT_NFKC_STABLE;
+    // Kana letters, most of Japanese text, need at most the shift to katakana. ー and ｰ carry
+    // KANA too but fold with their neighbours, so they go the long way.
+    if (cls === KANA && c !== PROLONGED_MARK && c !== HALFWIDTH_PROLONGED_MARK) {
+      out[n++] = c;
+      continue;
+    }
+    if (cls === (HIRAGANA | KANA)) {
+      if (foldKana) {
+        c += 0x60;
+        changed = true;
+      }
       out[n++] = c;
       continue;
     }

@@ -7,7 +7,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeJapaneseCorpus } from "../../bench/corpus.js";
 import { compileRules, normalize, parseRuleSet } from "../../src/index.js";
-import { isNfkcStable, type NormalizeOptions, normalizeSlow } from "../../src/rules/normalize.js";
+import {
+  foldCodes,
+  foldedCodes,
+  fromCharCodes,
+  isNfkcStable,
+  type NormalizeOptions,
+  normalizeSlow,
+  resolveNormalizeOptions,
+} from "../../src/rules/normalize.js";
 
 describe("NFKC fast path", () => {
   it("every code unit it trusts is its own NFKC form and composes with nothing before it", () => {
@@ -73,6 +81,24 @@ describe("NFKC fast path", () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  // The matcher's path: folded into code units in one pass that also checks NFKC stability,
+  // edges stripped before NFKC runs (and NFKC run when an edge could change under it: ①).
+  it("the matcher's code-unit fold agrees with the slow reference", () => {
+    const edgeCases = fc.constantFrom("①", "⑴", "™", "！", "ｰ", "㌀", "Ａ", "🎁", "\u3099", "\uFE0F", "　");
+    const withEdges = fc.tuple(fc.array(edgeCases, { maxLength: 2 }), text, fc.array(edgeCases, { maxLength: 2 }));
+    fc.assert(
+      fc.property(withEdges, options, ([head, body, tail], o: NormalizeOptions) => {
+        const t = head.join("") + body + tail.join("");
+        const n = foldCodes(t, resolveNormalizeOptions(o));
+        if (n >= 0) expect(fromCharCodes(foldedCodes(), n)).toBe(normalizeSlow(t, o));
+      }),
+      { numRuns: 20_000 },
+    );
+    // The case the edge check exists for: a stripped symbol that NFKC turns into a digit.
+    const n = foldCodes("①クーポン", resolveNormalizeOptions());
+    expect(fromCharCodes(foldedCodes(), n)).toBe("1クーポン");
   });
 
   it("on any string at all", () => {
