@@ -9,6 +9,7 @@ import { isActive, type KeywordEntry, KeywordIndex, SOURCE_BIT } from "./keyword
 import {
   foldCodes,
   foldedCodes,
+  foldsLongerThan,
   fromCharCodes,
   normalizeResolved,
   type ResolvedNormalizeOptions,
@@ -143,6 +144,13 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
     normalizeOptions: Object.freeze({ ...options }),
     normalize: (text) => normalizeResolved(text, options),
     match(text, matchOptions) {
+      // An exact-only set turns away a message too long to equal any keyword after reading a
+      // few characters of it; most chat messages are longer than keywords.
+      if (index.exactOnlyMaxLength >= 0 && foldsLongerThan(text, index.exactOnlyMaxLength)) {
+        toEpoch(matchOptions?.at, false);
+        sourceBitOf(matchOptions);
+        return null;
+      }
       // The usual case: fold into code units and scan them, and build the normalized string
       // only for a message that some rule answers.
       const length = foldCodes(text, options);

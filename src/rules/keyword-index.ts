@@ -56,6 +56,11 @@ export class KeywordIndex {
   readonly entries: readonly KeywordEntry[];
   /** Whether any rule has a window, so matching must know the time. */
   readonly hasWindows: boolean;
+  /**
+   * The longest exact keyword (code units, normalized) when exact keywords are all there is to
+   * match (no contains, prefix or regex rule), else -1: a text that folds longer matches nothing.
+   */
+  readonly exactOnlyMaxLength: number;
 
   private readonly exact = new Map<string, KeywordEntry[]>();
   private readonly automaton: AhoCorasick | undefined;
@@ -120,6 +125,9 @@ export class KeywordIndex {
     const patterns = [...byKeyword.keys()].sort();
     this.byPattern = patterns.map((p) => byKeyword.get(p) as KeywordEntry[]);
     this.automaton = patterns.length > 0 ? new AhoCorasick(patterns) : undefined;
+    let longest = 0;
+    for (const keyword of this.exact.keys()) longest = Math.max(longest, keyword.length);
+    this.exactOnlyMaxLength = this.automaton === undefined && this.regexes.length === 0 ? longest : -1;
   }
 
   /**

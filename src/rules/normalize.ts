@@ -148,6 +148,42 @@ export function isNfkcStable(text: string): boolean {
   return isNfkcStableRange(text, 0, text.length);
 }
 
+// Code units that every fold keeps as exactly one code unit, whatever the options and their
+// neighbours: ASCII letters and digits, hiragana and katakana letters, CJK ideographs. None is
+// an edge symbol or a space, none changes under NFKC or composes with what comes before it, and
+// case and kana folds map each to one code unit. Counting them bounds the folded length from below.
+const SOLID_LOW = buildSolidLow();
+
+function buildSolidLow(): Uint8Array {
+  const table = new Uint8Array(0x3100);
+  for (const [from, to] of [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+    [0x3041, 0x3096],
+    [0x30a1, 0x30fa],
+  ] as const) {
+    table.fill(1, from, to + 1);
+  }
+  return table;
+}
+
+/**
+ * Whether `text` certainly folds to more than `limit` code units, under any options: it holds
+ * more than `limit` code units that no fold removes. Lets an exact-only matcher turn away a
+ * message longer than its longest keyword after reading a few characters, without folding it.
+ */
+export function foldsLongerThan(text: string, limit: number): boolean {
+  let solid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isCjkIdeograph(c) || (c < 0x3100 && SOLID_LOW[c] === 1)) {
+      if (++solid > limit) return true;
+    }
+  }
+  return false;
+}
+
 // Characters stripped at the ends of a message: punctuation, symbols (emoji are So), format
 // characters (ZWJ, tags), emoji variation selectors and the keycap mark that complete an emoji.
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one character at a time, on purpose.

@@ -10,6 +10,7 @@ import { compileRules, normalize, parseRuleSet } from "../../src/index.js";
 import {
   foldCodes,
   foldedCodes,
+  foldsLongerThan,
   fromCharCodes,
   isNfkcStable,
   type NormalizeOptions,
@@ -101,6 +102,18 @@ describe("NFKC fast path", () => {
     expect(fromCharCodes(foldedCodes(), n)).toBe("1クーポン");
   });
 
+  // Exact-only matchers turn away long messages unread: the count must never exceed the fold.
+  it("foldsLongerThan never says a text folds longer than it does", () => {
+    const anything = fc.oneof(text, fc.string({ unit: "binary", maxLength: 30 }));
+    fc.assert(
+      fc.property(anything, options, (t: string, o: NormalizeOptions) => {
+        expect(foldsLongerThan(t, normalizeSlow(t, o).length)).toBe(false);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(foldsLongerThan("プレゼントください", 8)).toBe(true);
+  });
+
   it("on any string at all", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 30 }), (t) => {
@@ -142,5 +155,46 @@ describe("the matcher agrees with a naive loop", () => {
       if (want !== undefined) answered++;
     }
     expect(answered).toBeGreaterThan(20_000);
+  });
+});
+
+describe("an exact-only matcher", () => {
+  // Messages that fold much shorter than they are typed must still reach the keyword.
+  const keyword = fc.string({ unit: fc.constantFrom(..."プレゼントくーぽんab1日本"), minLength: 1, maxLength: 8 });
+  const padding = fc.array(fc.constantFrom("🎁", "！", " ", "　", "\uFE0F", "\t", "♪"), { maxLength: 30 });
+  const HALF_WIDTH: Record<string, string> = { プ: "ﾌﾟ", レ: "ﾚ", ゼ: "ｾﾞ", ン: "ﾝ", ト: "ﾄ" };
+  const waysToType = (k: string) => [
+    k,
+    k.replace(/[ァ-ヶ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60)),
+    k.normalize("NFKD"),
+    k.replace(/ー/g, "〜〜〜〜〜〜〜〜"),
+    k.replace(/[プレゼント]/g, (c) => HALF_WIDTH[c] as string),
+  ];
+
+  it("answers every way of typing a keyword, however long the message is before folding", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(keyword, { minLength: 1, maxLength: 6, selector: (k) => normalizeSlow(k) }),
+        fc.nat(5),
+        padding,
+        padding,
+        fc.string({ unit: fc.constantFrom(..."あア日a1ー "), maxLength: 12 }),
+        (keywords, pick, before, after, chatter) => {
+          const ruleSet = parseRuleSet({
+            version: 1,
+            rules: keywords.map((k, i) => ({ id: `r${i}`, keywords: [k], reply: [{ type: "text", text: "ok" }] })),
+          });
+          const matcher = compileRules(ruleSet);
+          const k = keywords[pick % keywords.length] as string;
+          fc.pre(normalizeSlow(k) !== "");
+          for (const body of [...waysToType(k), k + chatter, chatter]) {
+            const message = before.join("") + body + after.join("");
+            const want = keywords.findIndex((kw) => normalizeSlow(kw) === normalizeSlow(message));
+            expect(matcher.match(message)?.ruleId).toBe(want < 0 ? undefined : `r${want}`);
+          }
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
