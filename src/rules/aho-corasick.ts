@@ -210,12 +210,27 @@ export class AhoCorasick {
 
   /** {@link scan} over the first `length` code units of `codes`, for text not yet made a string. */
   scanCodes(codes: Uint16Array, length: number): number {
-    const { charId, dense, denseNodes, rowWidth } = this;
+    const { charId, dense, denseNodes, rowWidth, nodeData, children } = this;
     let hits = 0;
     let node = ROOT;
     for (let i = 0; i < length; i++) {
       const x = charId[codes[i] as number] as number;
-      node = node < denseNodes ? (dense[node * rowWidth + x] as number) : this.step(node, x);
+      if (node < denseNodes) node = dense[node * rowWidth + x] as number;
+      else {
+        // The usual sparse node, a few levels down, has a child or two, and its failure link
+        // leads to a full row: searched here rather than in step(), which the engine won't inline.
+        // A character no pattern uses (x = 0) is no node's child, and every full row sends it
+        // back to the root.
+        const low = nodeData[node * 2] as number;
+        const high = nodeData[node * 2 + 2] as number;
+        let slot = low;
+        if (high - low <= 8) while (slot < high && children[slot] !== x) slot += 2;
+        if (slot < high && high - low <= 8) node = children[slot + 1] as number;
+        else {
+          const fail = nodeData[node * 2 + 1] as number;
+          node = high - low > 8 || fail >= denseNodes ? this.step(node, x) : (dense[fail * rowWidth + x] as number);
+        }
+      }
       if (node < 0) {
         node = ~node;
         hits = this.record(this.firstOutput[node] as number, i, hits);
