@@ -164,7 +164,8 @@ export class KeywordIndex {
   /** {@link best} for a folded text still in code units, when {@link codesSuffice} says so. */
   bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
     if (!this.automaton) return undefined;
-    return this.bestOfHits(this.automaton.scanCodes(codes, length), at, sourceBit, undefined);
+    const hits = this.automaton.scanCodes(codes, length);
+    return hits === 0 ? undefined : this.bestOfHits(hits, at, sourceBit, undefined);
   }
 
   /** The earliest active entry among the automaton's last `hits`, or `best` when it comes first. */
