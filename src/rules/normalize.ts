@@ -125,20 +125,19 @@ function buildCharClasses(): Uint8Array {
 // ASCII, hiragana and katakana (not the combining or spacing sound marks U+3099-U+309C, nor the
 // ligatures ゟ ヿ), the CJK unified ideographs and the common Japanese punctuation.
 // test/rules/normalize-fast-path.test.ts checks every entry against String.prototype.normalize.
-const NFKC_STABLE = buildNfkcStable();
+const NFKC_STABLE = tableOfRanges(0x10000, [
+  [0x00, 0x7f],
+  [0x3001, 0x3002],
+  [0x300c, 0x300f],
+  [0x3041, 0x3096],
+  [0x30a1, 0x30fe],
+  [0x4e00, 0x9fff],
+]);
 
-function buildNfkcStable(): Uint8Array {
-  const table = new Uint8Array(0x10000);
-  for (const [from, to] of [
-    [0x00, 0x7f],
-    [0x3001, 0x3002],
-    [0x300c, 0x300f],
-    [0x3041, 0x3096],
-    [0x30a1, 0x30fe],
-    [0x4e00, 0x9fff],
-  ] as const) {
-    table.fill(1, from, to + 1);
-  }
+/** A table of `size` entries, 1 for the code units in the inclusive `ranges`, 0 elsewhere. */
+function tableOfRanges(size: number, ranges: readonly (readonly [number, number])[]): Uint8Array {
+  const table = new Uint8Array(size);
+  for (const [from, to] of ranges) table.fill(1, from, to + 1);
   return table;
 }
 CHAR_CLASS = buildCharClasses();
@@ -152,21 +151,13 @@ export function isNfkcStable(text: string): boolean {
 // neighbours: ASCII letters and digits, hiragana and katakana letters, CJK ideographs. None is
 // an edge symbol or a space, none changes under NFKC or composes with what comes before it, and
 // case and kana folds map each to one code unit. Counting them bounds the folded length from below.
-const SOLID_LOW = buildSolidLow();
-
-function buildSolidLow(): Uint8Array {
-  const table = new Uint8Array(0x3100);
-  for (const [from, to] of [
-    [0x30, 0x39],
-    [0x41, 0x5a],
-    [0x61, 0x7a],
-    [0x3041, 0x3096],
-    [0x30a1, 0x30fa],
-  ] as const) {
-    table.fill(1, from, to + 1);
-  }
-  return table;
-}
+const SOLID_LOW = tableOfRanges(0x3100, [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x61, 0x7a],
+  [0x3041, 0x3096],
+  [0x30a1, 0x30fa],
+]);
 
 /**
  * Whether `text` certainly folds to more than `limit` code units, under any options: it holds
