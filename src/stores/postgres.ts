@@ -5,8 +5,9 @@
  * deciding each in arrival order, so one commit serves many callers. Unique keys on (reward, user,
  * slot) and (reward, event) decide a once-per-user claim; a reward with stock or a per-user count
  * above one is locked (its row) by the batch first, so the limit and the stock are checked and the
- * claim made together. Backfill takes claims with `FOR UPDATE SKIP LOCKED`, so runs in parallel
- * never share one. The schema ships as `sql/*.sql`; `migrate()` applies it.
+ * claim made together. `finishEvent` calls are group-committed the same way, one statement for a
+ * batch of them. Backfill takes claims with `FOR UPDATE SKIP LOCKED`, so runs in parallel never
+ * share one. The schema ships as `sql/*.sql`; `migrate()` applies it.
  *
  * @example
  * ```ts
@@ -47,7 +48,8 @@ export interface PostgresStoreOptions {
   /**
    * Group commit: claims and event leases (`claimReward`, `beginEvent`) that arrive while a batch
    * is in flight go to the database together, one statement and one commit for all of them, each
-   * caller getting its own answer, decided in arrival order. Default `{ maxBatch: 128, windowMs: 0 }`;
+   * caller getting its own answer, decided in arrival order; so do `finishEvent` calls, in a batch
+   * of their own. Default `{ maxBatch: 128, windowMs: 0 }`;
    * `{ maxBatch: 1 }` sends each alone.
    */
   groupCommit?: GroupCommitOptions;
@@ -290,6 +292,12 @@ interface BatchItem {
   now: number;
 }
 
+/** One caller's `finishEvent`: the event is done, deduplicated until `expiresAt`. */
+interface FinishItem {
+  eventId: string;
+  expiresAt: number;
+}
+
 /** What the batch function decided for one request. */
 interface BatchRow {
   n: number;
@@ -399,23 +407,58 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     }
   }
 
-  const batches = createGroupCommit<BatchItem, BatchRow>(groupCommit, async (items) => {
-    try {
-      return (await decide(items)).map((value) => ({ status: "fulfilled", value }));
-    } catch (error) {
-      if (items.length === 1 || !ROW_ERROR.test(sqlState(error))) throw error;
-      // One request's values were refused and the statement rolled back whole: each request again
-      // alone, in arrival order, so only the one at fault gets the error.
-      const settled: PromiseSettledResult<BatchRow>[] = [];
-      for (const item of items) {
-        try {
-          settled.push({ status: "fulfilled", value: (await decide([item]))[0] as BatchRow });
-        } catch (reason) {
-          settled.push({ status: "rejected", reason });
-        }
+  /**
+   * One statement for a batch of `finishEvent` calls, all committed together. ON CONFLICT DO UPDATE
+   * may not touch a row twice, so an event finished twice in one batch is written once, with the
+   * later call's expiry, as calls one after another would leave it.
+   */
+  async function finish(items: readonly FinishItem[]): Promise<void> {
+    const expiries = new Map<string, number>();
+    for (const item of items) expiries.set(item.eventId, item.expiresAt);
+    // In one order of keys, as the claim batches insert events, so concurrent batches do not deadlock.
+    const eventIds = [...expiries.keys()].sort();
+    const values = [eventIds, eventIds.map((id) => expiries.get(id))];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await pool.query(
+          `INSERT INTO ${t("events")} (event_id, expires_at, state)
+           SELECT u.e, u.x, 'done' FROM unnest($1::text[], $2::bigint[]) AS u(e, x)
+           ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'done'`,
+          values,
+        );
+        return;
+      } catch (error) {
+        if (TRY_AGAIN.test(sqlState(error)) && attempt < 3) continue;
+        throw error;
       }
-      return settled;
     }
+  }
+
+  /**
+   * A group-commit queue over `send`. When one request's values are refused, the statement rolled
+   * back whole: each request again alone, in arrival order, so only the one at fault gets the error.
+   */
+  const queueOf = <I, O>(send: (items: readonly I[]) => Promise<O[]>) =>
+    createGroupCommit<I, O>(groupCommit, async (items) => {
+      try {
+        return (await send(items)).map((value) => ({ status: "fulfilled", value }));
+      } catch (error) {
+        if (items.length === 1 || !ROW_ERROR.test(sqlState(error))) throw error;
+        const settled: PromiseSettledResult<O>[] = [];
+        for (const item of items) {
+          try {
+            settled.push({ status: "fulfilled", value: (await send([item]))[0] as O });
+          } catch (reason) {
+            settled.push({ status: "rejected", reason });
+          }
+        }
+        return settled;
+      }
+    });
+  const batches = queueOf(decide);
+  const finishes = queueOf<FinishItem, undefined>(async (items) => {
+    await finish(items);
+    return items.map(() => undefined);
   });
 
   const rewardResult = (row: BatchRow): ClaimRewardResult =>
@@ -444,11 +487,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     },
 
     async finishEvent(eventId, ttlMs, now = Date.now()) {
-      await pool.query(
-        `INSERT INTO ${t("events")} (event_id, expires_at, state) VALUES ($1, $2, 'done')
-         ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'done'`,
-        [eventId, now + ttlMs],
-      );
+      await finishes.submit({ eventId, expiresAt: now + ttlMs });
     },
 
     async releaseEvent(eventId) {
@@ -516,7 +555,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     },
 
     async close() {
-      await batches.drain();
+      await Promise.all([batches.drain(), finishes.drain()]);
       if (owned) await pool.end();
     },
   };

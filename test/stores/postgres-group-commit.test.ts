@@ -12,17 +12,18 @@ import { DATABASE_URL, targets } from "./targets.js";
 
 const postgres = targets.find((t) => t.name === "postgres") as (typeof targets)[number];
 
-/** A real pool that counts the batch statements sent through it. */
+/** A real pool that counts the batch statements sent through it: claims, and finished events. */
 function countingPool(url = DATABASE_URL) {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on("error", () => {});
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-  const counted = { pool, batches: 0, rows: [] as number[] };
+  const counted = { pool, batches: 0, rows: [] as number[], finished: [] as number[] };
   (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+    const rows = (args[1] as unknown[][] | undefined)?.[0]?.length ?? 0;
     if (String(args[0]).includes("claim_batch")) {
       counted.batches++;
-      counted.rows.push((args[1] as unknown[][])[0]?.length ?? 0);
-    }
+      counted.rows.push(rows);
+    } else if (String(args[0]).includes("'done'")) counted.finished.push(rows);
     return query(...args);
   };
   return counted;
@@ -205,6 +206,48 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
     expect(settled.map((s) => s.status === "rejected" && String(s.reason))).toEqual(
       Array(8).fill(expect.stringMatching(/ECONNREFUSED/)),
     );
+    const finished = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.finishEvent(`e${i}`, 1000)));
+    expect(finished.map((s) => s.status === "rejected" && String(s.reason))).toEqual(
+      Array(8).fill(expect.stringMatching(/ECONNREFUSED/)),
+    );
+  });
+
+  it("64 concurrent finishEvent calls go out in one statement; an event finished twice keeps the later expiry", async () => {
+    const counted = countingPool();
+    const { schema } = await open();
+    const store = await createPostgresStore({ pool: counted.pool, schema });
+    cleanups.push(() => counted.pool.end());
+    const ids = Array.from({ length: 64 }, (_, i) => `e${i}`);
+    await Promise.all(ids.map((id) => store.beginEvent({ eventId: id, leaseMs: 60_000, now: 1000 })));
+    // e0 twice in the batch: the later call (ttl 9000) is what one call after another would leave.
+    await Promise.all([...ids.map((id) => store.finishEvent(id, 5000, 1000)), store.finishEvent("e0", 9000, 1000)]);
+    expect(counted.finished).toEqual([64]);
+    const { rows } = await counted.pool.query<{ event_id: string; expires_at: string; state: string }>(
+      `SELECT event_id, expires_at, state FROM ${schema}.line_responder_events ORDER BY event_id COLLATE "C"`,
+    );
+    expect(rows).toEqual(
+      [...ids].sort().map((id) => ({ event_id: id, expires_at: id === "e0" ? "10000" : "6000", state: "done" })),
+    );
+    // Done, so a redelivery is a duplicate until it expires, and a new event again after.
+    expect(await store.beginEvent({ eventId: "e1", leaseMs: 60_000, now: 5999 })).toEqual({ event: "duplicate" });
+    expect(await store.beginEvent({ eventId: "e1", leaseMs: 60_000, now: 6000 })).toEqual({ event: "new" });
+  });
+
+  it("a finishEvent the database refuses fails only its caller; the rest of its batch is done", async () => {
+    const counted = countingPool();
+    const { schema } = await open();
+    const store = await createPostgresStore({ pool: counted.pool, schema });
+    cleanups.push(() => counted.pool.end());
+    const ids = ["f0", "f1", "bad\u0000event", "f3"];
+    const settled = await Promise.allSettled(ids.map((id) => store.finishEvent(id, 5000, 1000)));
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/0x00/);
+    // One batch refused whole, then each alone.
+    expect(counted.finished).toEqual([4, 1, 1, 1, 1]);
+    const { rows } = await counted.pool.query<{ event_id: string }>(
+      `SELECT event_id FROM ${schema}.line_responder_events WHERE state = 'done' ORDER BY event_id`,
+    );
+    expect(rows.map((r) => r.event_id)).toEqual(["f0", "f1", "f3"]);
   });
 
   it("windowMs holds a lone request for others to join; maxBatch 1 sends each request alone", async () => {
