@@ -154,7 +154,7 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
       // The usual case: fold into code units and scan them, and build the normalized string
       // only for a message that some rule answers.
       const length = foldCodes(text, options);
-      if (length >= 0 && index.codesSuffice(length)) {
+      if (length >= 0 && index.codesSuffice()) {
         const codes = foldedCodes();
         const best = index.bestCodes(
           codes,

@@ -4,7 +4,12 @@
  * matcher (the best active keyword) and by lint (every keyword a text meets).
  */
 import { AhoCorasick } from "./aho-corasick.js";
-import { normalizeResolved, type ResolvedNormalizeOptions, resolveNormalizeOptions } from "./normalize.js";
+import {
+  fromCharCodes,
+  normalizeResolved,
+  type ResolvedNormalizeOptions,
+  resolveNormalizeOptions,
+} from "./normalize.js";
 import { type CompiledRegex, compileRegex } from "./regex.js";
 import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
 import { parseInstant } from "./time.js";
@@ -153,19 +158,29 @@ export class KeywordIndex {
     return best;
   }
 
-  /**
-   * Whether {@link bestCodes} can answer a text of `length` code units without its string: no
-   * exact keyword of that length and no regex rule.
-   */
-  codesSuffice(length: number): boolean {
-    return this.exactLengths[Math.min(length, EXACT_LENGTH_CAP)] === 0 && this.regexes.length === 0;
+  /** Whether {@link bestCodes} can answer without the text as a string: there is no regex rule. */
+  codesSuffice(): boolean {
+    return this.regexes.length === 0;
   }
 
   /** {@link best} for a folded text still in code units, when {@link codesSuffice} says so. */
   bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
-    if (!this.automaton) return undefined;
+    let best: KeywordEntry | undefined;
+    // Only a text as long as some exact keyword is made a string to look up.
+    if (this.exactLengths[Math.min(length, EXACT_LENGTH_CAP)] !== 0) {
+      const exact = this.exact.get(fromCharCodes(codes, length));
+      if (exact) {
+        for (const entry of exact) {
+          if (isActive(entry.rule, at, sourceBit)) {
+            best = entry;
+            break;
+          }
+        }
+      }
+    }
+    if (!this.automaton) return best;
     const hits = this.automaton.scanCodes(codes, length);
-    return hits === 0 ? undefined : this.bestOfHits(hits, at, sourceBit, undefined);
+    return hits === 0 ? best : this.bestOfHits(hits, at, sourceBit, best);
   }
 
   /** The earliest active entry among the automaton's last `hits`, or `best` when it comes first. */
