@@ -71,6 +71,14 @@ export class KeywordIndex {
   private readonly automaton: AhoCorasick | undefined;
   /** Pattern id -> the contains and prefix entries with that normalized keyword, in entry order. */
   private readonly byPattern: KeywordEntry[][];
+  /**
+   * Pattern id -> the order of its first entry, and that entry's source mask when it is all there
+   * is to know (the pattern's only entry, a contains keyword, its rule without a window), else 0.
+   * Most hits are decided from these two flat arrays without touching an entry or its rule, which
+   * are scattered over the heap: each of those reads was a likely cache miss.
+   */
+  private readonly patternOrder: Int32Array;
+  private readonly patternPlainMask: Uint8Array;
   private readonly regexes: { entry: KeywordEntry; regex: CompiledRegex }[] = [];
   /** Lengths (UTF-16, capped at EXACT_LENGTH_CAP) of the exact keywords: most texts skip the lookup. */
   private readonly exactLengths = new Uint8Array(EXACT_LENGTH_CAP + 1);
@@ -129,6 +137,12 @@ export class KeywordIndex {
     // Sorted by the engine's native string order (code units), which the automaton builds from.
     const patterns = [...byKeyword.keys()].sort();
     this.byPattern = patterns.map((p) => byKeyword.get(p) as KeywordEntry[]);
+    this.patternOrder = Int32Array.from(this.byPattern, (list) => (list[0] as KeywordEntry).order);
+    this.patternPlainMask = Uint8Array.from(this.byPattern, (list) => {
+      const { kind, rule } = list[0] as KeywordEntry;
+      const plain = list.length === 1 && kind === "contains" && rule.from === -Infinity && rule.until === Infinity;
+      return plain ? rule.sourceMask : 0;
+    });
     this.automaton = patterns.length > 0 ? new AhoCorasick(patterns) : undefined;
     let longest = 0;
     for (const keyword of this.exact.keys()) longest = Math.max(longest, keyword.length);
@@ -186,18 +200,27 @@ export class KeywordIndex {
   /** The earliest active entry among the automaton's last `hits`, or `best` when it comes first. */
   private bestOfHits(hits: number, at: number, sourceBit: number, best: KeywordEntry | undefined) {
     const { hitPattern, hitStart } = this.automaton as NonNullable<typeof this.automaton>;
+    const { patternOrder, patternPlainMask } = this;
+    let bestOrder = best === undefined ? Number.POSITIVE_INFINITY : best.order;
     for (let h = 0; h < hits; h++) {
+      const pattern = hitPattern[h] as number;
+      if ((patternOrder[pattern] as number) >= bestOrder) continue;
+      const plainMask = patternPlainMask[pattern] as number;
+      if (plainMask !== 0) {
+        if ((plainMask & sourceBit) !== 0) bestOrder = patternOrder[pattern] as number;
+        continue;
+      }
       const atStart = hitStart[h] === 0;
-      for (const entry of this.byPattern[hitPattern[h] as number] as KeywordEntry[]) {
-        if (best !== undefined && entry.order >= best.order) break;
+      for (const entry of this.byPattern[pattern] as KeywordEntry[]) {
+        if (entry.order >= bestOrder) break;
         if (entry.kind === "prefix" && !atStart) continue;
         if (isActive(entry.rule, at, sourceBit)) {
-          best = entry;
+          bestOrder = entry.order;
           break;
         }
       }
     }
-    return best;
+    return bestOrder === Number.POSITIVE_INFINITY ? undefined : this.entries[bestOrder];
   }
 
   /** Every keyword that the normalized text meets, whatever the windows and sources, best first. */
