@@ -151,10 +151,10 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
         sourceBitOf(matchOptions);
         return null;
       }
-      // The usual case: fold into code units and scan them, and build the normalized string
-      // only for a message that some rule answers.
+      // The usual case: fold into code units and scan them; the normalized string is built for
+      // a message some rule answers, or one an exact keyword's length or a regex rule needs.
       const length = foldCodes(text, options);
-      if (length >= 0 && index.codesSuffice()) {
+      if (length >= 0) {
         const codes = foldedCodes();
         const best = index.bestCodes(
           codes,

@@ -154,47 +154,37 @@ export class KeywordIndex {
    * active, the one of the highest-ranked rule (then the first listed in that rule).
    */
   best(normalized: string, at: number, sourceBit: number): KeywordEntry | undefined {
-    let best: KeywordEntry | undefined;
-    const exact = this.exact.get(normalized);
-    if (exact) {
-      for (const entry of exact) {
-        if (isActive(entry.rule, at, sourceBit)) {
-          best = entry;
-          break;
-        }
-      }
-    }
+    let best = firstActive(this.exact.get(normalized), at, sourceBit);
     if (this.automaton) best = this.bestOfHits(this.automaton.scan(normalized), at, sourceBit, best);
+    return this.bestOfRegexes(normalized, at, sourceBit, best);
+  }
+
+  /**
+   * {@link best} for a folded text still in code units: the string is made only when an exact
+   * keyword has the text's length or a regex rule could still win.
+   */
+  bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
+    let text: string | undefined;
+    let best: KeywordEntry | undefined;
+    if (this.exactLengths[Math.min(length, EXACT_LENGTH_CAP)] !== 0) {
+      text = fromCharCodes(codes, length);
+      best = firstActive(this.exact.get(text), at, sourceBit);
+    }
+    if (this.automaton) {
+      const hits = this.automaton.scanCodes(codes, length);
+      if (hits > 0) best = this.bestOfHits(hits, at, sourceBit, best);
+    }
+    if (this.regexes.length === 0) return best;
+    return this.bestOfRegexes(text ?? fromCharCodes(codes, length), at, sourceBit, best);
+  }
+
+  /** The first active regex entry that matches and comes before `best`, else `best`. */
+  private bestOfRegexes(normalized: string, at: number, sourceBit: number, best: KeywordEntry | undefined) {
     for (const { entry, regex } of this.regexes) {
       if (best !== undefined && entry.order >= best.order) break;
-      if (isActive(entry.rule, at, sourceBit) && regex.test(normalized)) best = entry;
+      if (isActive(entry.rule, at, sourceBit) && regex.test(normalized)) return entry;
     }
     return best;
-  }
-
-  /** Whether {@link bestCodes} can answer without the text as a string: there is no regex rule. */
-  codesSuffice(): boolean {
-    return this.regexes.length === 0;
-  }
-
-  /** {@link best} for a folded text still in code units, when {@link codesSuffice} says so. */
-  bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
-    let best: KeywordEntry | undefined;
-    // Only a text as long as some exact keyword is made a string to look up.
-    if (this.exactLengths[Math.min(length, EXACT_LENGTH_CAP)] !== 0) {
-      const exact = this.exact.get(fromCharCodes(codes, length));
-      if (exact) {
-        for (const entry of exact) {
-          if (isActive(entry.rule, at, sourceBit)) {
-            best = entry;
-            break;
-          }
-        }
-      }
-    }
-    if (!this.automaton) return best;
-    const hits = this.automaton.scanCodes(codes, length);
-    return hits === 0 ? best : this.bestOfHits(hits, at, sourceBit, best);
   }
 
   /** The earliest active entry among the automaton's last `hits`, or `best` when it comes first. */
@@ -244,6 +234,12 @@ export class KeywordIndex {
 }
 
 const EXACT_LENGTH_CAP = 255;
+
+/** The first entry of `list` whose rule is active. */
+function firstActive(list: readonly KeywordEntry[] | undefined, at: number, sourceBit: number) {
+  if (list) for (const entry of list) if (isActive(entry.rule, at, sourceBit)) return entry;
+  return undefined;
+}
 
 function windowEdge(text: string | undefined, timeZone: string, fallback: number): number {
   if (text === undefined) return fallback;
