@@ -38,7 +38,7 @@ import { EVENT_TYPES, parseEvent, type WebhookEvent } from "./webhook/events.js"
 import { type HandleRequest, serveExchange, type WebhookHandler } from "./webhook/exchange.js";
 import { fetchExchange } from "./webhook/fetch-exchange.js";
 import { MESSAGE_TYPES } from "./webhook/message-content.js";
-import { verifySignature } from "./webhook/signature.js";
+import { checkSignature } from "./webhook/signature.js";
 
 export type { EventContext, EventFor, EventHandler, HandlerKey } from "./handler-context.js";
 // Defined beside `answer()` so the adapters can use it without importing the pipeline.
@@ -360,7 +360,8 @@ export function createResponder(options: ResponderOptions): Responder {
     const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
     if (body.byteLength > maxBodyBytes) return answer(413, `body is larger than ${maxBodyBytes} bytes`);
     if (!request.signature) return answer(401, "missing x-line-signature header");
-    if (!(await verifySignature(body, request.signature, secrets, request.hmac))) {
+    const verdict = checkSignature(body, request.signature, secrets, request.hmac);
+    if (!(typeof verdict === "boolean" ? verdict : await verdict)) {
       return answer(401, "x-line-signature does not match the body and the channel secret");
     }
     const parsed = parseEnvelope(body);
