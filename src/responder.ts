@@ -268,11 +268,12 @@ export function createResponder(options: ResponderOptions): Responder {
       return { ...base, status: "failed", error: errorMessage(error) };
     }
     try {
-      const taken = await store.beginEvent({
-        eventId: event.webhookEventId,
-        leaseMs: processingLeaseMs,
-        ...(reward && "claim" in reward ? { reward: reward.claim } : {}),
-      });
+      const eventId = event.webhookEventId;
+      const taken = await store.beginEvent(
+        reward && "claim" in reward
+          ? { eventId, leaseMs: processingLeaseMs, reward: reward.claim }
+          : { eventId, leaseMs: processingLeaseMs },
+      );
       if (taken.event !== "new") return { ...base, status: taken.event };
       return {
         event,
@@ -289,16 +290,21 @@ export function createResponder(options: ResponderOptions): Responder {
   }
 
   /** The handlers of an event, in the order they run: its type's, its message type's, then `*`'s. */
-  function handlersOf(event: WebhookEvent): EventHandler[] {
-    const own = handlers.get(String(event.type)) ?? [];
-    const byMessage = event.type === "message" ? (handlers.get(`message:${String(event.message.type)}`) ?? []) : [];
-    return [...own, ...byMessage, ...(handlers.get("*") ?? [])];
+  function handlersOf(event: WebhookEvent): readonly EventHandler[] {
+    const own = handlers.get(String(event.type));
+    const byMessage = event.type === "message" ? handlers.get(`message:${String(event.message.type)}`) : undefined;
+    const every = handlers.get("*");
+    // Most events have handlers under one key only: that list as it is (`on` never changes a list, it replaces it).
+    if (!byMessage && !every) return own ?? NO_HANDLERS;
+    return [...(own ?? []), ...(byMessage ?? []), ...(every ?? [])];
   }
 
   /** Answers, sends and runs the handlers of a recorded event; marks it done, or gives it back when it failed. */
   async function work(begun: Begun, receivedAt: number): Promise<EventOutcome> {
     const { event, match } = begun;
-    const outcome: ProcessedOutcome = { ...begun.base, ...matchedFields(match), status: "processed", sent: null };
+    const outcome: ProcessedOutcome = match
+      ? { ...begun.base, ruleId: match.ruleId, keyword: match.keyword, status: "processed", sent: null }
+      : { ...begun.base, status: "processed", sent: null };
     try {
       if (match) {
         const { reply, reward } = match.rule;
@@ -377,12 +383,21 @@ export function createResponder(options: ResponderOptions): Responder {
       return answerFor(outcomes);
     }
     if (recorded.length > 0) {
-      const tracked = Promise.all(recorded.map((b) => work(b, receivedAt))).then(
-        () => undefined,
-        (error: unknown) => onError(error),
+      const worked =
+        recorded.length === 1
+          ? work(recorded[0] as Begun, receivedAt)
+          : Promise.all(recorded.map((b) => work(b, receivedAt)));
+      // Leaves `pending` as it settles: drain() waits for exactly the work still running.
+      const tracked: Promise<void> = worked.then(
+        () => {
+          pending.delete(tracked);
+        },
+        (error: unknown) => {
+          pending.delete(tracked);
+          onError(error);
+        },
       );
       pending.add(tracked);
-      void tracked.finally(() => pending.delete(tracked));
       request.waitUntil?.(tracked);
     }
     return answerFor(begun.filter((b): b is EventOutcome => !isBegun(b)));
@@ -463,6 +478,8 @@ function isBegun(value: EventOutcome | Begun): value is Begun {
 function matchedFields(match: RuleMatch | null): { ruleId?: string; keyword?: string } {
   return match ? { ruleId: match.ruleId, keyword: match.keyword } : {};
 }
+
+const NO_HANDLERS: readonly EventHandler[] = [];
 
 const HANDLER_KEYS: readonly string[] = ["*", ...EVENT_TYPES, ...MESSAGE_TYPES.map((type) => `message:${type}`)];
 
