@@ -358,6 +358,12 @@ export function createResponder(options: ResponderOptions): Responder {
     return isBegun(begun) ? work(begun, receivedAt) : begun;
   }
 
+  /** A bug of ours or a throwing dependency: LINE gets a plain 500 (and redelivers), never a stack. */
+  function internalError(error: unknown): HandleResult {
+    onError(error);
+    return answer(500, "internal error; the event was not processed");
+  }
+
   async function handleRequest(request: Parameters<Responder["handle"]>[0]): Promise<HandleResult> {
     const receivedAt = Date.now();
     if (request.method !== undefined && request.method.toUpperCase() !== "POST") {
@@ -376,7 +382,10 @@ export function createResponder(options: ResponderOptions): Responder {
     if (events.length === 0) return answer(200, "ok");
 
     // Persist first, in both modes: 200 only once every event's work is recorded.
-    const begun = await Promise.all(events.map((event) => begin(event)));
+    const begun =
+      events.length === 1
+        ? [await begin(events[0] as WebhookEvent)]
+        : await Promise.all(events.map((event) => begin(event)));
     const recorded = begun.filter(isBegun);
     if (request.processBeforeResponse ?? options.processBeforeResponse) {
       const outcomes = await Promise.all(begun.map((b) => (isBegun(b) ? work(b, receivedAt) : b)));
@@ -433,15 +442,7 @@ export function createResponder(options: ResponderOptions): Responder {
       );
     },
 
-    async handle(request) {
-      try {
-        return await handleRequest(request);
-      } catch (error) {
-        // A bug of ours or a throwing dependency: LINE gets a plain 500 (and redelivers), never a stack.
-        onError(error);
-        return answer(500, "internal error; the event was not processed");
-      }
-    },
+    handle: (request) => handleRequest(request).catch(internalError),
 
     fetch: (request, _env, ctx) =>
       serveExchange(responder, fetchExchange(request), {
