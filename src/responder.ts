@@ -38,7 +38,7 @@ import { EVENT_TYPES, parseEvent, type WebhookEvent } from "./webhook/events.js"
 import { type HandleRequest, serveExchange, type WebhookHandler } from "./webhook/exchange.js";
 import { fetchExchange } from "./webhook/fetch-exchange.js";
 import { MESSAGE_TYPES } from "./webhook/message-content.js";
-import { verifySignature } from "./webhook/signature.js";
+import { checkSignature } from "./webhook/signature.js";
 
 export type { EventContext, EventFor, EventHandler, HandlerKey } from "./handler-context.js";
 // Defined beside `answer()` so the adapters can use it without importing the pipeline.
@@ -268,11 +268,12 @@ export function createResponder(options: ResponderOptions): Responder {
       return { ...base, status: "failed", error: errorMessage(error) };
     }
     try {
-      const taken = await store.beginEvent({
-        eventId: event.webhookEventId,
-        leaseMs: processingLeaseMs,
-        ...(reward && "claim" in reward ? { reward: reward.claim } : {}),
-      });
+      const eventId = event.webhookEventId;
+      const taken = await store.beginEvent(
+        reward && "claim" in reward
+          ? { eventId, leaseMs: processingLeaseMs, reward: reward.claim }
+          : { eventId, leaseMs: processingLeaseMs },
+      );
       if (taken.event !== "new") return { ...base, status: taken.event };
       return {
         event,
@@ -289,16 +290,23 @@ export function createResponder(options: ResponderOptions): Responder {
   }
 
   /** The handlers of an event, in the order they run: its type's, its message type's, then `*`'s. */
-  function handlersOf(event: WebhookEvent): EventHandler[] {
-    const own = handlers.get(String(event.type)) ?? [];
-    const byMessage = event.type === "message" ? (handlers.get(`message:${String(event.message.type)}`) ?? []) : [];
-    return [...own, ...byMessage, ...(handlers.get("*") ?? [])];
+  function handlersOf(event: WebhookEvent): readonly EventHandler[] {
+    const own = handlers.get(String(event.type));
+    const byMessage = event.type === "message" ? handlers.get(`message:${String(event.message.type)}`) : undefined;
+    const every = handlers.get("*");
+    // Most events have handlers under one key only: that list as it is (`on` never changes a list, it replaces it).
+    if (!byMessage && !every) return own ?? NO_HANDLERS;
+    return [...(own ?? []), ...(byMessage ?? []), ...(every ?? [])];
   }
 
   /** Answers, sends and runs the handlers of a recorded event; marks it done, or gives it back when it failed. */
   async function work(begun: Begun, receivedAt: number): Promise<EventOutcome> {
     const { event, match } = begun;
-    const outcome: ProcessedOutcome = { ...begun.base, ...matchedFields(match), status: "processed", sent: null };
+    // Spelled out: spreading `begun.base` here took a tenth of a request's CPU time (V8's slow path).
+    const { webhookEventId, type } = begun.base;
+    const outcome: ProcessedOutcome = match
+      ? { webhookEventId, type, ruleId: match.ruleId, keyword: match.keyword, status: "processed", sent: null }
+      : { webhookEventId, type, status: "processed", sent: null };
     try {
       if (match) {
         const { reply, reward } = match.rule;
@@ -352,6 +360,12 @@ export function createResponder(options: ResponderOptions): Responder {
     return isBegun(begun) ? work(begun, receivedAt) : begun;
   }
 
+  /** A bug of ours or a throwing dependency: LINE gets a plain 500 (and redelivers), never a stack. */
+  function internalError(error: unknown): HandleResult {
+    onError(error);
+    return answer(500, "internal error; the event was not processed");
+  }
+
   async function handleRequest(request: Parameters<Responder["handle"]>[0]): Promise<HandleResult> {
     const receivedAt = Date.now();
     if (request.method !== undefined && request.method.toUpperCase() !== "POST") {
@@ -360,7 +374,8 @@ export function createResponder(options: ResponderOptions): Responder {
     const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
     if (body.byteLength > maxBodyBytes) return answer(413, `body is larger than ${maxBodyBytes} bytes`);
     if (!request.signature) return answer(401, "missing x-line-signature header");
-    if (!(await verifySignature(body, request.signature, secrets, request.hmac))) {
+    const verdict = checkSignature(body, request.signature, secrets, request.hmac);
+    if (!(typeof verdict === "boolean" ? verdict : await verdict)) {
       return answer(401, "x-line-signature does not match the body and the channel secret");
     }
     const parsed = parseEnvelope(body);
@@ -369,19 +384,31 @@ export function createResponder(options: ResponderOptions): Responder {
     if (events.length === 0) return answer(200, "ok");
 
     // Persist first, in both modes: 200 only once every event's work is recorded.
-    const begun = await Promise.all(events.map((event) => begin(event)));
+    const begun =
+      events.length === 1
+        ? [await begin(events[0] as WebhookEvent)]
+        : await Promise.all(events.map((event) => begin(event)));
     const recorded = begun.filter(isBegun);
     if (request.processBeforeResponse ?? options.processBeforeResponse) {
       const outcomes = await Promise.all(begun.map((b) => (isBegun(b) ? work(b, receivedAt) : b)));
       return answerFor(outcomes);
     }
     if (recorded.length > 0) {
-      const tracked = Promise.all(recorded.map((b) => work(b, receivedAt))).then(
-        () => undefined,
-        (error: unknown) => onError(error),
+      const worked =
+        recorded.length === 1
+          ? work(recorded[0] as Begun, receivedAt)
+          : Promise.all(recorded.map((b) => work(b, receivedAt)));
+      // Leaves `pending` as it settles: drain() waits for exactly the work still running.
+      const tracked: Promise<void> = worked.then(
+        () => {
+          pending.delete(tracked);
+        },
+        (error: unknown) => {
+          pending.delete(tracked);
+          onError(error);
+        },
       );
       pending.add(tracked);
-      void tracked.finally(() => pending.delete(tracked));
       request.waitUntil?.(tracked);
     }
     return answerFor(begun.filter((b): b is EventOutcome => !isBegun(b)));
@@ -417,15 +444,7 @@ export function createResponder(options: ResponderOptions): Responder {
       );
     },
 
-    async handle(request) {
-      try {
-        return await handleRequest(request);
-      } catch (error) {
-        // A bug of ours or a throwing dependency: LINE gets a plain 500 (and redelivers), never a stack.
-        onError(error);
-        return answer(500, "internal error; the event was not processed");
-      }
-    },
+    handle: (request) => handleRequest(request).catch(internalError),
 
     fetch: (request, _env, ctx) =>
       serveExchange(responder, fetchExchange(request), {
@@ -462,6 +481,8 @@ function isBegun(value: EventOutcome | Begun): value is Begun {
 function matchedFields(match: RuleMatch | null): { ruleId?: string; keyword?: string } {
   return match ? { ruleId: match.ruleId, keyword: match.keyword } : {};
 }
+
+const NO_HANDLERS: readonly EventHandler[] = [];
 
 const HANDLER_KEYS: readonly string[] = ["*", ...EVENT_TYPES, ...MESSAGE_TYPES.map((type) => `message:${type}`)];
 

@@ -36,9 +36,7 @@ export function lineMiddleware(responder: Responder, options: LineMiddlewareOpti
   // `next` is never called: every request to this route is LINE's, and every answer is ours (JSON),
   // so Express's HTML error page (with a stack) never reaches LINE.
   return (req: ExpressRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
-    const exchange = nodeExchange(req, res);
-    const before = bodyReadBefore(req);
-    return serveExchange(responder, before === undefined ? exchange : { ...exchange, body: () => before }, options);
+    return serveExchange(responder, nodeExchange(req, res, bodyReadBefore(req)), options);
   };
 }
 

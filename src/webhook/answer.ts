@@ -11,10 +11,13 @@ export interface HandleResult {
   body: string;
 }
 
+const JSON_TYPE = "application/json; charset=utf-8";
+
 /** The content type of every answer. */
-export const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json; charset=utf-8" };
+export const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": JSON_TYPE };
 
 /** `{ "message": message }` with `status`. */
 export function answer(status: number, message: string): HandleResult {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify({ message }) };
+  // A fresh headers object for each answer (callers may add to it), made without a spread: this runs for every request.
+  return { status, headers: { "content-type": JSON_TYPE }, body: JSON.stringify({ message }) };
 }

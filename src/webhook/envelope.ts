@@ -6,6 +6,7 @@
 import * as z from "zod/mini";
 import { formatPath } from "../validation/path.js";
 import { type WebhookEvent, WebhookEventSchema } from "./events.js";
+import { parseWellFormed } from "./well-formed.js";
 
 export { SourceSchema, type WebhookEvent, WebhookEventSchema } from "./events.js";
 
@@ -33,6 +34,9 @@ export function parseEnvelope(
   } catch (error) {
     return { ok: false, reason: `body is not JSON: ${(error as Error).message}` };
   }
+  // Nearly every body is one of the shapes the fast path knows; zod checks the rest and words the errors.
+  const wellFormed = parseWellFormed(data);
+  if (wellFormed !== undefined) return { ok: true, envelope: wellFormed as WebhookEnvelope };
   const result = WebhookEnvelopeSchema.safeParse(data);
   if (!result.success) {
     return { ok: false, reason: `not a LINE webhook body: ${firstIssue(result.error, "body")}` };

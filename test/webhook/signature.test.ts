@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { nodeHmac } from "../../src/adapters/node-exchange.js";
 import { verifySignature } from "../../src/index.js";
 import { signBody } from "../../src/testing/index.js";
+import { decodeBase64 } from "../../src/webhook/base64.js";
+import { signatureBytes } from "../../src/webhook/signature.js";
 
 const SECRET = "8c570fa6dd201bb328f1c1eac23a96d8";
 const encoder = new TextEncoder();
@@ -66,6 +68,24 @@ describe("verifySignature", () => {
         expect(await verifySignature(body, flipped.toString("base64"), [SECRET], nodeHmac)).toBe(false);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("signatureBytes", () => {
+  it("gives what decodeBase64 gives for every text that decodes to 32 bytes, and nothing for the others", () => {
+    const alphabet = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"];
+    const char = fc.oneof(
+      { weight: 20, arbitrary: fc.constantFrom(...alphabet) },
+      fc.constantFrom("=", " ", "-", "_", "\u00e9", "\u3042", "\u0000", "\u007f"),
+    );
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 40, maxLength: 46 }), fc.boolean(), (chars, padded) => {
+        const text = padded ? `${chars.slice(0, 43).join("")}=` : chars.join("");
+        const decoded = decodeBase64(text);
+        expect(signatureBytes(text)).toEqual(decoded?.length === 32 ? decoded : undefined);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
