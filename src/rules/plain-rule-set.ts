@@ -68,22 +68,61 @@ function prototypeIsClean(): boolean {
 /** A rule as `RuleSchema` returns it, or `undefined`. */
 function parseRule(input: unknown): Rule | undefined {
   if (!isPlain(input)) return undefined;
-  // Unknown keys (the schema is strict) and fields set to `undefined` go to the schema.
+  // Fields are read in one pass over the keys, not by name: an object made with spread syntax
+  // (`{ ...rule, reply }`) answers a lookup of a field it lacks (`window`) a hundred times slower.
+  let id: unknown;
+  let match: unknown = "exact";
+  let keywords: unknown;
+  let reward: unknown;
+  let reply: unknown;
+  let window: unknown;
+  let priority: unknown = 0;
+  let sources: unknown;
+  let answeredBy: unknown = "bot";
+  let guard: unknown;
+  let seen = 0;
   for (const key in input) {
-    if (!RULE_KEYS.has(key) || input[key] === undefined) return undefined;
+    const value = input[key];
+    // A field set to `undefined` goes to the schema (which keeps some such keys, drops others).
+    if (value === undefined) return undefined;
+    seen++;
+    switch (key) {
+      case "id":
+        id = value;
+        break;
+      case "match":
+        match = value;
+        break;
+      case "keywords":
+        keywords = value;
+        break;
+      case "reward":
+        reward = value;
+        break;
+      case "reply":
+        reply = value;
+        break;
+      case "window":
+        window = value;
+        break;
+      case "priority":
+        priority = value;
+        break;
+      case "sources":
+        sources = value;
+        break;
+      case "answeredBy":
+        answeredBy = value;
+        break;
+      case "guard":
+        guard = value;
+        break;
+      default:
+        return undefined; // the schema is strict: it names the unknown key
+    }
   }
-  const { id, match = "exact", keywords, reward, reply, window, priority = 0, sources, answeredBy = "bot" } = input;
-  const guard = input.guard;
-  // An optional field the loop above did not see (not enumerable) but set to `undefined`: the
-  // schema keeps such a key, this path would drop it.
-  if (
-    (reward === undefined && "reward" in input) ||
-    (reply === undefined && "reply" in input) ||
-    (window === undefined && "window" in input) ||
-    (guard === undefined && "guard" in input)
-  ) {
-    return undefined;
-  }
+  // The schema also reads fields that are not enumerable, which the loop above does not see.
+  if (Object.getOwnPropertyNames(input).length !== seen) return undefined;
   if (!isNonEmptyString(id)) return undefined;
   if (match !== "exact" && match !== "prefix" && match !== "contains" && match !== "regex") return undefined;
   const keywordList = nonEmptyStrings(keywords);
