@@ -59,13 +59,15 @@ export class AhoCorasick {
    */
   constructor(patterns: readonly string[], { denseTableBudget = DENSE_TABLE_BUDGET } = {}) {
     this.size = patterns.length;
-    this.patternLength = Int32Array.from(patterns, (p) => p.length);
+    this.patternLength = new Int32Array(patterns.length);
 
     // The alphabet, in code-unit order so children sorted by code unit are sorted by index too.
     const charId = new Uint16Array(0x10000);
     let totalLength = 0;
-    for (const p of patterns) {
+    for (let id = 0; id < patterns.length; id++) {
+      const p = patterns[id] as string;
       if (p.length === 0) throw new RangeError("Aho-Corasick patterns must not be empty");
+      this.patternLength[id] = p.length;
       totalLength += p.length;
       for (let i = 0; i < p.length; i++) charId[p.charCodeAt(i)] = 1;
     }

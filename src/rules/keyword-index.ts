@@ -112,16 +112,39 @@ export class KeywordIndex {
     this.entries = entries;
     this.hasWindows = hasWindows;
 
-    // Chains are built from the last entry back, so each starts at the earliest one.
-    const sameKeyword = new Int32Array(entries.length);
-    const byKeyword = new Map<string, number>();
-    for (let order = entries.length - 1; order >= 0; order--) {
+    // Entries with one normalized keyword are chained in order (`sameKeyword`, -1 ends a chain),
+    // appended through `chainEnd` (chain head -> last entry): one map lookup per keyword, and a
+    // map write only for a keyword not seen before. Patterns (contains and prefix keywords) get
+    // ids in order of first sight here, and are sorted below (their first entries found again by keyword).
+    const sameKeyword = new Int32Array(entries.length).fill(-1);
+    const chainEnd = new Int32Array(entries.length);
+    const patternIds = new Map<string, number>();
+    const patterns: string[] = [];
+    const firstOfPattern: number[] = [];
+    for (let order = 0; order < entries.length; order++) {
       const entry = entries[order] as KeywordEntry;
-      if (entry.kind === "regex" || entry.normalized === "") continue;
-      const lookup = entry.kind === "exact" ? this.exact : byKeyword;
-      sameKeyword[order] = lookup.get(entry.normalized) ?? -1;
-      lookup.set(entry.normalized, order);
-      if (entry.kind === "exact") this.exactLengths[Math.min(entry.normalized.length, EXACT_LENGTH_CAP)] = 1;
+      const normalized = entry.normalized;
+      if (entry.kind === "regex" || normalized === "") continue;
+      let head: number | undefined;
+      if (entry.kind === "exact") {
+        head = this.exact.get(normalized);
+        if (head === undefined) {
+          this.exact.set(normalized, order);
+          this.exactLengths[Math.min(normalized.length, EXACT_LENGTH_CAP)] = 1;
+        }
+      } else {
+        const id = patternIds.get(normalized);
+        if (id === undefined) {
+          patternIds.set(normalized, patterns.length);
+          patterns.push(normalized);
+          firstOfPattern.push(order);
+        } else head = firstOfPattern[id] as number;
+      }
+      if (head === undefined) chainEnd[order] = order;
+      else {
+        sameKeyword[chainEnd[head] as number] = order;
+        chainEnd[head] = order;
+      }
     }
     for (const entry of entries) {
       if (entry.kind !== "regex") continue;
@@ -130,8 +153,12 @@ export class KeywordIndex {
     }
     this.sameKeyword = sameKeyword;
     // Sorted by the engine's native string order (code units), which the automaton builds from.
-    const patterns = [...byKeyword.keys()].sort();
-    this.byPattern = Int32Array.from(patterns, (p) => byKeyword.get(p) as number);
+    patterns.sort();
+    const byPattern = new Int32Array(patterns.length);
+    for (let p = 0; p < patterns.length; p++) {
+      byPattern[p] = firstOfPattern[patternIds.get(patterns[p] as string) as number] as number;
+    }
+    this.byPattern = byPattern;
     this.automaton = patterns.length > 0 ? new AhoCorasick(patterns) : undefined;
   }
 
