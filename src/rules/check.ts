@@ -5,6 +5,7 @@
 import { closest } from "../validation/closest.js";
 import type { RuleSetIssue } from "./issues.js";
 import { normalizeResolved, resolveNormalizeOptions } from "./normalize.js";
+import { NormalizedKeywords, rememberNormalizedKeywords } from "./normalized-keywords.js";
 import { compileRegex } from "./regex.js";
 import type { Rule, RuleSet } from "./schema.js";
 import { formatInstant, parseInstant } from "./time.js";
@@ -26,8 +27,10 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
 
   // Plain loops, and paths built only for an error: this runs over every keyword of every load.
   const rules = ruleSet.rules;
+  const normalizedKeywords = new NormalizedKeywords(options);
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r] as Rule;
+    normalizedKeywords.startRule();
     const earlier = firstWithId.get(rule.id);
     if (earlier === undefined) firstWithId.set(rule.id, r);
     else
@@ -52,10 +55,15 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
     for (let k = 0; k < keywords.length; k++) {
       const keyword = keywords[k] as string;
       if (rule.match === "regex") {
+        normalizedKeywords.add(keyword, undefined);
         const compiled = compileRegex(keyword, options.case);
         if (!compiled.ok)
           error(compiled.code, `rules[${r}].keywords[${k}]`, `${JSON.stringify(keyword)} ${compiled.reason}`);
-      } else if (normalizeResolved(keyword, options) === "") {
+        continue;
+      }
+      const normalized = normalizeResolved(keyword, options);
+      normalizedKeywords.add(keyword, normalized);
+      if (normalized === "") {
         error(
           "empty-keyword",
           `rules[${r}].keywords[${k}]`,
@@ -75,5 +83,6 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
       );
     }
   }
+  if (issues.length === 0) rememberNormalizedKeywords(ruleSet, normalizedKeywords);
   return issues;
 }

@@ -5,6 +5,7 @@
  */
 import { AhoCorasick } from "./aho-corasick.js";
 import { normalizeResolved, type ResolvedNormalizeOptions, resolveNormalizeOptions } from "./normalize.js";
+import { takeNormalizedKeywords } from "./normalized-keywords.js";
 import { type CompiledRegex, compileRegex } from "./regex.js";
 import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
 import { parseInstant } from "./time.js";
@@ -79,6 +80,8 @@ export class KeywordIndex {
   constructor(ruleSet: RuleSet) {
     this.options = resolveNormalizeOptions(ruleSet.normalize);
     const ruleList = ruleSet.rules;
+    // What parseRuleSet's checks normalized, for the same keyword strings under the same options.
+    const normalizedKeywords = takeNormalizedKeywords(ruleSet, this.options);
     const byRank = rankOrder(ruleList);
     const rules: IndexedRule[] = new Array(ruleList.length);
     const entries: KeywordEntry[] = [];
@@ -104,7 +107,10 @@ export class KeywordIndex {
       const keywords = rule.keywords;
       for (let keywordIndex = 0; keywordIndex < keywords.length; keywordIndex++) {
         const keyword = keywords[keywordIndex] as string;
-        const normalized = kind === "regex" ? keyword : normalizeResolved(keyword, this.options);
+        const normalized =
+          kind === "regex"
+            ? keyword
+            : (normalizedKeywords?.lookup(index, keywordIndex, keyword) ?? normalizeResolved(keyword, this.options));
         entries.push({ rule: indexed, keyword, keywordIndex, normalized, kind, order: entries.length });
       }
     }
