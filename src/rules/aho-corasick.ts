@@ -62,18 +62,27 @@ export class AhoCorasick {
     this.patternLength = new Int32Array(patterns.length);
 
     // The alphabet, in code-unit order so children sorted by code unit are sorted by index too.
+    // The code units in use are listed as they are first met and sorted (a few hundred), rather
+    // than found by scanning all 65,536.
     const charId = new Uint16Array(0x10000);
+    const used: number[] = [];
     let totalLength = 0;
     for (let id = 0; id < patterns.length; id++) {
       const p = patterns[id] as string;
       if (p.length === 0) throw new RangeError("Aho-Corasick patterns must not be empty");
       this.patternLength[id] = p.length;
       totalLength += p.length;
-      for (let i = 0; i < p.length; i++) charId[p.charCodeAt(i)] = 1;
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        if (charId[c] === 0) {
+          charId[c] = 1;
+          used.push(c);
+        }
+      }
     }
-    let alphabet = 0;
-    for (let c = 0; c < 0x10000; c++) if (charId[c] !== 0) charId[c] = ++alphabet;
-    const width = alphabet + 1;
+    const alphabet = Uint16Array.from(used).sort();
+    for (let i = 0; i < alphabet.length; i++) charId[alphabet[i] as number] = i + 1;
+    const width = alphabet.length + 1;
 
     // The trie, numbered in insertion order. Patterns go in code-unit order so every node's
     // children come out sorted and a pattern shares the previous one's path up to their common prefix.

@@ -5,7 +5,7 @@
  */
 import { AhoCorasick } from "./aho-corasick.js";
 import { normalizeResolved, type ResolvedNormalizeOptions, resolveNormalizeOptions } from "./normalize.js";
-import { takeNormalizedKeywords } from "./normalized-keywords.js";
+import { normalizedKeywordsOf } from "./normalized-keywords.js";
 import { type CompiledRegex, compileRegex } from "./regex.js";
 import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
 import { parseInstant } from "./time.js";
@@ -81,7 +81,7 @@ export class KeywordIndex {
     this.options = resolveNormalizeOptions(ruleSet.normalize);
     const ruleList = ruleSet.rules;
     // What parseRuleSet's checks normalized, for the same keyword strings under the same options.
-    const normalizedKeywords = takeNormalizedKeywords(ruleSet, this.options);
+    const normalizedKeywords = normalizedKeywordsOf(ruleSet, this.options);
     const byRank = rankOrder(ruleList);
     const rules: IndexedRule[] = new Array(ruleList.length);
     const entries: KeywordEntry[] = [];

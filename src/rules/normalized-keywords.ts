@@ -1,5 +1,5 @@
 /**
- * Keywords normalized while a rule set was checked, handed to `compileRules` of the same set so
+ * Keywords normalized while a rule set was checked, handed to every `compileRules` of the same set so
  * that loading normalizes each keyword once, not twice (`parseRuleSet` checks, then the matcher
  * is built).
  *
@@ -48,21 +48,20 @@ export class NormalizedKeywords {
 
 const remembered = new WeakMap<RuleSet, NormalizedKeywords>();
 
-/** Keeps what checking `ruleSet` normalized, for the next {@link takeNormalizedKeywords}. */
+/** Keeps what checking `ruleSet` normalized, for {@link normalizedKeywordsOf}. */
 export function rememberNormalizedKeywords(ruleSet: RuleSet, keywords: NormalizedKeywords): void {
   remembered.set(ruleSet, keywords);
 }
 
 /**
- * What checking `ruleSet` normalized with `options`, once (the matcher keeps the strings, this
- * map lets go of them), or `undefined`.
+ * What checking `ruleSet` normalized with `options`, or `undefined`. Kept while the set lives (a
+ * matcher keeps the set and the same strings anyway), so compiling it again is as fast.
  */
-export function takeNormalizedKeywords(
+export function normalizedKeywordsOf(
   ruleSet: RuleSet,
   options: ResolvedNormalizeOptions,
 ): NormalizedKeywords | undefined {
   const keywords = remembered.get(ruleSet);
-  remembered.delete(ruleSet);
   return keywords?.usedOptions(options) ? keywords : undefined;
 }
 
