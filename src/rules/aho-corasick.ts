@@ -59,95 +59,18 @@ export class AhoCorasick {
    */
   constructor(patterns: readonly string[], { denseTableBudget = DENSE_TABLE_BUDGET } = {}) {
     this.size = patterns.length;
-    this.patternLength = Int32Array.from(patterns, (p) => p.length);
-
-    // The alphabet, in code-unit order so children sorted by code unit are sorted by index too.
-    const charId = new Uint16Array(0x10000);
-    let totalLength = 0;
-    for (const p of patterns) {
-      if (p.length === 0) throw new RangeError("Aho-Corasick patterns must not be empty");
-      totalLength += p.length;
-      for (let i = 0; i < p.length; i++) charId[p.charCodeAt(i)] = 1;
-    }
-    let alphabet = 0;
-    for (let c = 0; c < 0x10000; c++) if (charId[c] !== 0) charId[c] = ++alphabet;
-    const width = alphabet + 1;
-
-    // The trie, numbered in insertion order. Patterns go in code-unit order so every node's
-    // children come out sorted and a pattern shares the previous one's path up to their common prefix.
-    const order = inCodeUnitOrder(patterns);
-    const parent = new Int32Array(totalLength + 1);
-    const charOf = new Uint16Array(totalLength + 1);
-    const patternAtTrie = new Int32Array(totalLength + 1).fill(NONE);
-    let nodeCount = 1;
-    const path: number[] = [ROOT];
-    let previous = "";
-    for (const id of order) {
-      const pattern = patterns[id] as string;
-      let common = 0;
-      while (
-        common < previous.length &&
-        common < pattern.length &&
-        previous.charCodeAt(common) === pattern.charCodeAt(common)
-      ) {
-        common++;
-      }
-      if (common === pattern.length && common === previous.length) {
-        throw new RangeError(`duplicate Aho-Corasick pattern: ${pattern}`);
-      }
-      path.length = common + 1;
-      for (let i = common; i < pattern.length; i++) {
-        const node = nodeCount++;
-        parent[node] = path[i] as number;
-        charOf[node] = charId[pattern.charCodeAt(i)] as number;
-        path.push(node);
-      }
-      patternAtTrie[path[pattern.length] as number] = id;
-      previous = pattern;
-    }
-
-    // Children grouped by parent (a counting sort keeps each parent's children in order).
-    const trieStart = new Int32Array(nodeCount + 1);
-    for (let node = 1; node < nodeCount; node++) trieStart[(parent[node] as number) + 1]++;
-    for (let node = 0; node < nodeCount; node++) trieStart[node + 1] += trieStart[node] as number;
-    const fill = trieStart.slice(0, nodeCount);
-    const trieChild = new Int32Array(Math.max(nodeCount - 1, 0));
-    for (let node = 1; node < nodeCount; node++) trieChild[fill[parent[node] as number]++] = node;
-
-    // Renumber breadth first: every level after the one before, so full rows for the first
-    // levels are a prefix of the node numbers, and each node's children stay in order.
-    const bfsOf = new Int32Array(nodeCount);
-    const trieOf = new Int32Array(nodeCount);
-    const depthEnd: number[] = [];
-    let tail = 1;
-    for (let head = 0; head < tail; head++) {
-      const node = trieOf[head] as number;
-      if (head === 0 || depthEnd[depthEnd.length - 1] === head) depthEnd.push(tail);
-      for (let slot = trieStart[node] as number; slot < (trieStart[node + 1] as number); slot++) {
-        const child = trieChild[slot] as number;
-        bfsOf[child] = tail;
-        trieOf[tail++] = child;
-      }
-    }
+    this.patternLength = new Int32Array(patterns.length);
+    // Each step is its own function: the JIT optimizes a function with one or two loops once,
+    // where one long constructor was compiled again at every loop it reached without feedback.
+    const { charId, width, totalLength } = alphabetOf(patterns, this.patternLength);
+    const trie = buildTrie(patterns, charId, totalLength);
+    const { nodeCount } = trie;
+    const { trieStart, trieChild } = childrenByParent(trie);
+    const { bfsOf, trieOf, depthEnd } = breadthFirst(nodeCount, trieStart, trieChild);
     // depthEnd[d] is the first node deeper than d. Full rows for whole levels within the budget.
     let denseNodes = 1;
     for (const end of depthEnd) if (end * width <= denseTableBudget) denseNodes = end;
-
-    const childStart = new Int32Array(nodeCount + 1);
-    const childChar = new Uint16Array(Math.max(nodeCount - 1, 0));
-    const childNode = new Int32Array(Math.max(nodeCount - 1, 0));
-    const patternAt = new Int32Array(nodeCount);
-    for (let node = 0, slot = 0; node < nodeCount; node++) {
-      const trie = trieOf[node] as number;
-      childStart[node] = slot;
-      patternAt[node] = patternAtTrie[trie] as number;
-      for (let s = trieStart[trie] as number; s < (trieStart[trie + 1] as number); s++, slot++) {
-        const child = trieChild[s] as number;
-        childChar[slot] = charOf[child] as number;
-        childNode[slot] = bfsOf[child] as number;
-      }
-    }
-    childStart[nodeCount] = nodeCount - 1;
+    const { childStart, childChar, childNode, patternAt } = flatten(trie, trieStart, trieChild, bfsOf, trieOf);
 
     // Failure links, outputs and full rows, in node order (breadth first), so whatever a node's
     // links point to, shallower, is done before it. Targets in `dense` and `children` are stored
@@ -294,6 +217,141 @@ export class AhoCorasick {
     start.set(this.hitStart);
     this.hitStart = start;
   }
+}
+
+/** The alphabet of `patterns`, with their lengths written into `patternLength`. */
+function alphabetOf(
+  patterns: readonly string[],
+  patternLength: Int32Array,
+): { charId: Uint16Array; width: number; totalLength: number } {
+  // In code-unit order, so children sorted by code unit are sorted by index too. The code units
+  // in use are listed as they are first met and sorted (a few hundred), rather than found by
+  // scanning all 65,536.
+  const charId = new Uint16Array(0x10000);
+  const used: number[] = [];
+  let totalLength = 0;
+  for (let id = 0; id < patterns.length; id++) {
+    const p = patterns[id] as string;
+    if (p.length === 0) throw new RangeError("Aho-Corasick patterns must not be empty");
+    patternLength[id] = p.length;
+    totalLength += p.length;
+    for (let i = 0; i < p.length; i++) {
+      const c = p.charCodeAt(i);
+      if (charId[c] === 0) {
+        charId[c] = 1;
+        used.push(c);
+      }
+    }
+  }
+  const alphabet = Uint16Array.from(used).sort();
+  for (let i = 0; i < alphabet.length; i++) charId[alphabet[i] as number] = i + 1;
+  return { charId, width: alphabet.length + 1, totalLength };
+}
+
+/** The trie as built: nodes in insertion order, each with its parent and alphabet index. */
+interface Trie {
+  nodeCount: number;
+  parent: Int32Array;
+  charOf: Uint16Array;
+  /** Pattern ending at the node, or NONE. */
+  patternAt: Int32Array;
+}
+
+// Patterns go in code-unit order so every node's children come out sorted and a pattern shares
+// the previous one's path up to their common prefix.
+function buildTrie(patterns: readonly string[], charId: Uint16Array, totalLength: number): Trie {
+  const order = inCodeUnitOrder(patterns);
+  const parent = new Int32Array(totalLength + 1);
+  const charOf = new Uint16Array(totalLength + 1);
+  const patternAt = new Int32Array(totalLength + 1).fill(NONE);
+  let nodeCount = 1;
+  const path: number[] = [ROOT];
+  let previous = "";
+  for (const id of order) {
+    const pattern = patterns[id] as string;
+    let common = 0;
+    while (
+      common < previous.length &&
+      common < pattern.length &&
+      previous.charCodeAt(common) === pattern.charCodeAt(common)
+    ) {
+      common++;
+    }
+    if (common === pattern.length && common === previous.length) {
+      throw new RangeError(`duplicate Aho-Corasick pattern: ${pattern}`);
+    }
+    path.length = common + 1;
+    for (let i = common; i < pattern.length; i++) {
+      const node = nodeCount++;
+      parent[node] = path[i] as number;
+      charOf[node] = charId[pattern.charCodeAt(i)] as number;
+      path.push(node);
+    }
+    patternAt[path[pattern.length] as number] = id;
+    previous = pattern;
+  }
+  return { nodeCount, parent, charOf, patternAt };
+}
+
+// Children grouped by parent (a counting sort keeps each parent's children in order).
+function childrenByParent({ nodeCount, parent }: Trie): { trieStart: Int32Array; trieChild: Int32Array } {
+  const trieStart = new Int32Array(nodeCount + 1);
+  for (let node = 1; node < nodeCount; node++) trieStart[(parent[node] as number) + 1]++;
+  for (let node = 0; node < nodeCount; node++) trieStart[node + 1] += trieStart[node] as number;
+  const fill = trieStart.slice(0, nodeCount);
+  const trieChild = new Int32Array(Math.max(nodeCount - 1, 0));
+  for (let node = 1; node < nodeCount; node++) trieChild[fill[parent[node] as number]++] = node;
+  return { trieStart, trieChild };
+}
+
+// Renumbered breadth first: every level after the one before, so full rows for the first
+// levels are a prefix of the node numbers, and each node's children stay in order.
+function breadthFirst(
+  nodeCount: number,
+  trieStart: Int32Array,
+  trieChild: Int32Array,
+): { bfsOf: Int32Array; trieOf: Int32Array; depthEnd: number[] } {
+  const bfsOf = new Int32Array(nodeCount);
+  const trieOf = new Int32Array(nodeCount);
+  const depthEnd: number[] = [];
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const node = trieOf[head] as number;
+    if (head === 0 || depthEnd[depthEnd.length - 1] === head) depthEnd.push(tail);
+    for (let slot = trieStart[node] as number; slot < (trieStart[node + 1] as number); slot++) {
+      const child = trieChild[slot] as number;
+      bfsOf[child] = tail;
+      trieOf[tail++] = child;
+    }
+  }
+  return { bfsOf, trieOf, depthEnd };
+}
+
+/** Each node's children (alphabet index and node, breadth-first numbers) in flat arrays. */
+function flatten(
+  trie: Trie,
+  trieStart: Int32Array,
+  trieChild: Int32Array,
+  bfsOf: Int32Array,
+  trieOf: Int32Array,
+): { childStart: Int32Array; childChar: Uint16Array; childNode: Int32Array; patternAt: Int32Array } {
+  const { nodeCount, charOf } = trie;
+  const childStart = new Int32Array(nodeCount + 1);
+  const childChar = new Uint16Array(Math.max(nodeCount - 1, 0));
+  const childNode = new Int32Array(Math.max(nodeCount - 1, 0));
+  const patternAt = new Int32Array(nodeCount);
+  for (let node = 0, slot = 0; node < nodeCount; node++) {
+    const t = trieOf[node] as number;
+    childStart[node] = slot;
+    patternAt[node] = trie.patternAt[t] as number;
+    for (let s = trieStart[t] as number; s < (trieStart[t + 1] as number); s++, slot++) {
+      const child = trieChild[s] as number;
+      childChar[slot] = charOf[child] as number;
+      childNode[slot] = bfsOf[child] as number;
+    }
+  }
+  childStart[nodeCount] = nodeCount - 1;
+  return { childStart, childChar, childNode, patternAt };
 }
 
 /** Pattern ids in code-unit order of their patterns; patterns given sorted (the usual case) cost one check. */

@@ -5,8 +5,9 @@
 import { closest } from "../validation/closest.js";
 import type { RuleSetIssue } from "./issues.js";
 import { normalizeResolved, resolveNormalizeOptions } from "./normalize.js";
+import { NormalizedKeywords, rememberNormalizedKeywords } from "./normalized-keywords.js";
 import { compileRegex } from "./regex.js";
-import type { RuleSet } from "./schema.js";
+import type { Rule, RuleSet } from "./schema.js";
 import { formatInstant, parseInstant } from "./time.js";
 import { isValidated } from "./validated.js";
 
@@ -24,14 +25,18 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
   const rewardIds = Object.keys(ruleSet.rewards);
   const firstWithId = new Map<string, number>();
 
-  ruleSet.rules.forEach((rule, r) => {
-    const at = `rules[${r}]`;
+  // Plain loops, and paths built only for an error: this runs over every keyword of every load.
+  const rules = ruleSet.rules;
+  const normalizedKeywords = new NormalizedKeywords(options);
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r] as Rule;
+    normalizedKeywords.startRule();
     const earlier = firstWithId.get(rule.id);
     if (earlier === undefined) firstWithId.set(rule.id, r);
     else
       error(
         "duplicate-rule-id",
-        `${at}.id`,
+        `rules[${r}].id`,
         `"${rule.id}" is already the id of rules[${earlier}]; rule ids must be unique`,
       );
 
@@ -41,34 +46,43 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
         rewardIds.length === 0 ? "the rule file defines no rewards" : `rewards are: ${rewardIds.join(", ")}`;
       error(
         "unknown-reward",
-        `${at}.reward`,
+        `rules[${r}].reward`,
         `no reward named "${rule.reward}"${hint ? ` (did you mean "${hint}"?)` : ""}; ${known}`,
       );
     }
 
-    rule.keywords.forEach((keyword, k) => {
-      const path = `${at}.keywords[${k}]`;
+    const keywords = rule.keywords;
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k] as string;
       if (rule.match === "regex") {
+        normalizedKeywords.add(keyword, undefined);
         const compiled = compileRegex(keyword, options.case);
-        if (!compiled.ok) error(compiled.code, path, `${JSON.stringify(keyword)} ${compiled.reason}`);
-      } else if (normalizeResolved(keyword, options) === "") {
+        if (!compiled.ok)
+          error(compiled.code, `rules[${r}].keywords[${k}]`, `${JSON.stringify(keyword)} ${compiled.reason}`);
+        continue;
+      }
+      const normalized = normalizeResolved(keyword, options);
+      normalizedKeywords.add(keyword, normalized);
+      if (normalized === "") {
         error(
           "empty-keyword",
-          path,
+          `rules[${r}].keywords[${k}]`,
           `${JSON.stringify(keyword)} is empty after normalization (symbols and spaces at the ends are stripped), so it can never match`,
         );
       }
-    });
+    }
 
-    const from = rule.window?.from === undefined ? undefined : parseInstant(rule.window.from, ruleSet.timezone);
-    const until = rule.window?.until === undefined ? undefined : parseInstant(rule.window.until, ruleSet.timezone);
+    if (rule.window === undefined) continue;
+    const from = rule.window.from === undefined ? undefined : parseInstant(rule.window.from, ruleSet.timezone);
+    const until = rule.window.until === undefined ? undefined : parseInstant(rule.window.until, ruleSet.timezone);
     if (from !== undefined && until !== undefined && from >= until) {
       error(
         "empty-window",
-        `${at}.window`,
+        `rules[${r}].window`,
         `from ${formatInstant(from, ruleSet.timezone)} is not before until ${formatInstant(until, ruleSet.timezone)}, so the rule can never match`,
       );
     }
-  });
+  }
+  if (issues.length === 0) rememberNormalizedKeywords(ruleSet, normalizedKeywords);
   return issues;
 }

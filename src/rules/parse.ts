@@ -9,6 +9,7 @@ import { checkRuleSet } from "./check.js";
 import { RuleSetError, type RuleSetIssue } from "./issues.js";
 import { hasDuplicateKey } from "./json-duplicate-keys.js";
 import { loadRegex, loadYaml, type YamlModule, yamlNow } from "./lazy-modules.js";
+import { parsePlainRuleSet } from "./plain-rule-set.js";
 import {
   NormalizeOptionsSchema,
   RewardSchema,
@@ -199,7 +200,11 @@ function validate(
   data: unknown,
   source: SourceMap | undefined,
 ): { ruleSet: RuleSet; locate: (issues: RuleSetIssue[]) => RuleSetIssue[] } {
-  const result = RuleSetSchema.safeParse(data, { error: issueMessage });
+  // The usual rule objects are checked by hand; the schema decides the rest, and words every error.
+  const plain = parsePlainRuleSet(data);
+  const result = plain
+    ? { success: true as const, data: plain }
+    : RuleSetSchema.safeParse(data, { error: issueMessage });
   if (!result.success) {
     const issues = describeIssues(result.error.issues, data, allowedKeys).map(
       (issue): RuleSetIssue => ({ severity: "error", ...issue }),

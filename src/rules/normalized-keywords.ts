@@ -1,0 +1,78 @@
+/**
+ * Keywords normalized while a rule set was checked, handed to every `compileRules` of the same set so
+ * that loading normalizes each keyword once, not twice (`parseRuleSet` checks, then the matcher
+ * is built).
+ *
+ * A parsed set can still be changed before it is compiled, so nothing here is trusted blindly:
+ * a remembered form is used only for the very keyword string it was made from, under the same
+ * options. Normalization depends on nothing else, so the result is always what normalizing the
+ * keyword again would give.
+ */
+import type { ResolvedNormalizeOptions } from "./normalize.js";
+import type { RuleSet } from "./schema.js";
+
+/** The keywords of a set in file order, with their normalized forms. */
+export class NormalizedKeywords {
+  /** Rule index -> where its keywords start in `keywords`; one more entry marks the end. */
+  private readonly ruleStart: number[] = [];
+  private readonly keywords: string[] = [];
+  /** The normalized keyword, or `undefined` for a regex keyword (which is not normalized). */
+  private readonly normalized: (string | undefined)[] = [];
+
+  constructor(private readonly options: ResolvedNormalizeOptions) {}
+
+  /** Starts the next rule's keywords; call once per rule, in file order. */
+  startRule(): void {
+    this.ruleStart.push(this.keywords.length);
+  }
+
+  add(keyword: string, normalized: string | undefined): void {
+    this.keywords.push(keyword);
+    this.normalized.push(normalized);
+  }
+
+  /** The normalized form of keyword `k` of rule `r` if it was recorded for this very `keyword`, else `undefined`. */
+  lookup(r: number, k: number, keyword: string): string | undefined {
+    const start = this.ruleStart[r];
+    if (start === undefined) return undefined;
+    const at = start + k;
+    const end = this.ruleStart[r + 1] ?? this.keywords.length;
+    return at < end && this.keywords[at] === keyword ? this.normalized[at] : undefined;
+  }
+
+  /** Whether the keywords were normalized with `options`. */
+  usedOptions(options: ResolvedNormalizeOptions): boolean {
+    return sameOptions(this.options, options);
+  }
+}
+
+const remembered = new WeakMap<RuleSet, NormalizedKeywords>();
+
+/** Keeps what checking `ruleSet` normalized, for {@link normalizedKeywordsOf}. */
+export function rememberNormalizedKeywords(ruleSet: RuleSet, keywords: NormalizedKeywords): void {
+  remembered.set(ruleSet, keywords);
+}
+
+/**
+ * What checking `ruleSet` normalized with `options`, or `undefined`. Kept while the set lives (a
+ * matcher keeps the set and the same strings anyway), so compiling it again is as fast.
+ */
+export function normalizedKeywordsOf(
+  ruleSet: RuleSet,
+  options: ResolvedNormalizeOptions,
+): NormalizedKeywords | undefined {
+  const keywords = remembered.get(ruleSet);
+  return keywords?.usedOptions(options) ? keywords : undefined;
+}
+
+function sameOptions(a: ResolvedNormalizeOptions, b: ResolvedNormalizeOptions): boolean {
+  return (
+    a.width === b.width &&
+    a.case === b.case &&
+    a.kana === b.kana &&
+    a.prolongedSound === b.prolongedSound &&
+    a.whitespace === b.whitespace &&
+    a.variationSelectors === b.variationSelectors &&
+    a.edgeSymbols === b.edgeSymbols
+  );
+}
