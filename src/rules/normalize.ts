@@ -159,6 +159,10 @@ const SOLID_LOW = tableOfRanges(0x3100, [
   [0x30a1, 0x30fa],
 ]);
 
+function isSolid(c: number): boolean {
+  return isCjkIdeograph(c) || (c < 0x3100 && SOLID_LOW[c] === 1);
+}
+
 /**
  * Whether `text` certainly folds to more than `limit` code units, under any options: it holds
  * more than `limit` code units that no fold removes. Lets an exact-only matcher turn away a
@@ -167,10 +171,7 @@ const SOLID_LOW = tableOfRanges(0x3100, [
 export function foldsLongerThan(text: string, limit: number): boolean {
   let solid = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isCjkIdeograph(c) || (c < 0x3100 && SOLID_LOW[c] === 1)) {
-      if (++solid > limit) return true;
-    }
+    if (isSolid(text.charCodeAt(i)) && ++solid > limit) return true;
   }
   return false;
 }
@@ -212,6 +213,13 @@ let edgeEnd = 0;
 
 /** Finds the part of `text` left when edge characters of class `mask` are stripped: edgeStart..edgeEnd. */
 function edgeBounds(text: string, mask: number): void {
+  // Most messages start and end with a letter, which is never stripped: two table reads instead
+  // of the code point and property lookups below.
+  if (text.length > 0 && isSolid(text.charCodeAt(0)) && isSolid(text.charCodeAt(text.length - 1))) {
+    edgeStart = 0;
+    edgeEnd = text.length;
+    return;
+  }
   let start = 0;
   while (start < text.length) {
     const cp = text.codePointAt(start) as number;

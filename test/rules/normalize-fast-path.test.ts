@@ -102,6 +102,24 @@ describe("NFKC fast path", () => {
     expect(fromCharCodes(foldedCodes(), n)).toBe("1クーポン");
   });
 
+  // Solid code units (the ones foldsLongerThan counts) are also never stripped at the edges: a
+  // message starting and ending with one skips the edge lookups.
+  it("every code unit counted as solid folds to one code unit and is never stripped", () => {
+    const wrong: string[] = [];
+    let solid = 0;
+    for (let c = 0; c < 0x10000; c++) {
+      const char = String.fromCharCode(c);
+      if (!foldsLongerThan(char, 0)) continue;
+      solid++;
+      const alone = normalizeSlow(char);
+      if (alone.length !== 1 || normalizeSlow(`！${char}🎁`) !== alone || normalize(`${char}a${char}`).length !== 3) {
+        wrong.push(`U+${c.toString(16)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(solid).toBeGreaterThan(21_000);
+  });
+
   // Exact-only matchers turn away long messages unread: the count must never exceed the fold.
   it("foldsLongerThan never says a text folds longer than it does", () => {
     const anything = fc.oneof(text, fc.string({ unit: "binary", maxLength: 30 }));
