@@ -96,14 +96,26 @@ export function campaignAroundNow(ruleSet: RuleSet, now = Date.now()): RuleSet {
   };
 }
 
+/**
+ * Sends the day's messages, `concurrency` users at a time. Each user's messages go in order, one
+ * after the other, as one person types: a user who writes twice with both messages in flight would
+ * race them for the claim, and which one won (the reward, or the "already claimed" answer, on
+ * different reply tokens with different seeded faults) would change the run's counts.
+ */
 async function sayAll(emulator: Emulator<"legacy">, says: readonly Say[], concurrency = 16): Promise<void> {
-  let next = 0;
+  const lanes: Say[][] = Array.from({ length: concurrency }, () => []);
+  const laneOf = new Map<string, number>();
+  for (const say of says) {
+    let lane = laneOf.get(say.user);
+    if (lane === undefined) {
+      lane = laneOf.size % concurrency;
+      laneOf.set(say.user, lane);
+    }
+    lanes[lane]?.push(say);
+  }
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < says.length) {
-        const say = says[next++] as Say;
-        await emulator.userSays(say.user, say.text);
-      }
+    lanes.map(async (lane) => {
+      for (const say of lane) await emulator.userSays(say.user, say.text);
     }),
   );
 }
