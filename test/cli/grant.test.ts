@@ -82,14 +82,19 @@ describe.skipIf(!redis?.available)("line-responder grant and claims", () => {
     const first = await grant("--yes", "--reason", "campaign went silent on 2019-08-05");
     expect(first.code).toBe(1);
     expect(first.stderr).toContain("the monthly message quota ran out; 3 not sent yet");
-    expect(inbox()).toEqual([1, 1, 1, 0, 0, 0]);
+    // Grants go out four at a time, so which three users the quota let through is a race;
+    // what holds is three users with one message each and three with none.
+    const firstInbox = inbox();
+    expect([...firstInbox].sort()).toEqual([0, 0, 0, 1, 1, 1]);
     const pushes = emulator.requests.filter((r) => r.path === "/v2/bot/message/push");
     expect(pushes.every((r) => typeof r.retryKey === "string")).toBe(true);
 
     emulator.quota = undefined;
     const rerun = await grant("--yes");
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toMatch(/Umissed0\s+sent \(granted before by this key\)/);
+    // Every user's claim came from the first run's grant key, the ones it sent and the ones it held.
+    for (const user of users)
+      expect(rerun.stdout).toMatch(new RegExp(`${user}\\s+sent \\(granted before by this key\\)`));
     expect(inbox()).toEqual([1, 1, 1, 1, 1, 1]);
     // A third run sends nothing more.
     expect((await grant("--yes")).code).toBe(0);
