@@ -66,9 +66,6 @@ const UPPER_ASCII = 32; // A-Z, lower-cased in the loop
 const MAY_HAVE_CASE = 64; // not known to be caseless: the result goes through toLowerCase()
 const NFKC_UNSTABLE = 128; // not in NFKC_STABLE below: a text holding it may change under NFKC
 
-// Built after NFKC_STABLE, which it folds in as the NFKC_UNSTABLE bit.
-let CHAR_CLASS: Uint8Array;
-
 // The CJK unified ideographs (U+4E00-U+9FFF) need no fold, are their own NFKC form and are not
 // edge symbols. Messages use hundreds of them, spread over 21 000 code points: one range test
 // spares a cache miss per kanji in every table below, which is most of the folding cost under load.
@@ -140,7 +137,9 @@ function tableOfRanges(size: number, ranges: readonly (readonly [number, number]
   for (const [from, to] of ranges) table.fill(1, from, to + 1);
   return table;
 }
-CHAR_CLASS = buildCharClasses();
+
+// After NFKC_STABLE, which it folds in as the NFKC_UNSTABLE bit.
+const CHAR_CLASS = buildCharClasses();
 
 /** Whether `text` is made only of code units NFKC leaves alone, so it is its own NFKC form. */
 export function isNfkcStable(text: string): boolean {
@@ -311,11 +310,9 @@ export function foldCodes(text: string, o: ResolvedNormalizeOptions): number {
   // Most texts are their own NFKC form: fold them straight away, checking each code unit in the
   // same pass (and the stripped edges, which NFKC could have turned into letters: ① → 1), and
   // run NFKC only when the check fails.
-  let n = foldLoop(text, start, end, o, o.width);
-  if (
-    n === NOT_NFKC_STABLE ||
-    (o.width && !(isNfkcStableRange(text, 0, start) && isNfkcStableRange(text, end, text.length)))
-  ) {
+  const edgesStable = !o.width || (isNfkcStableRange(text, 0, start) && isNfkcStableRange(text, end, text.length));
+  let n = edgesStable ? foldLoop(text, start, end, o, o.width) : NOT_NFKC_STABLE;
+  if (n === NOT_NFKC_STABLE) {
     let s = text.normalize("NFKC");
     if (o.edgeSymbols) s = stripEdges(s, edgeMask);
     n = foldLoop(s, 0, s.length, o, false);
