@@ -17,6 +17,8 @@
 const ROOT = 0;
 const NONE = -1;
 const LINEAR_SEARCH_MAX = 16;
+// Children (pairs of slots) a sparse node may have for the scan loop to search them itself.
+const INLINE_SEARCH_SLOTS = 8;
 // Full rows cost (alphabet size + 1) entries each; past this many entries in all, deeper
 // levels keep sparse children. 2^16 entries (256 KiB) holds the first two levels of most sets;
 // larger tables scan slower, not faster, once they no longer stay in the processor's caches.
@@ -146,12 +148,16 @@ export class AhoCorasick {
         // back to the root.
         const low = nodeData[node * 2] as number;
         const high = nodeData[node * 2 + 2] as number;
-        let slot = low;
-        if (high - low <= 8) while (slot < high && children[slot] !== x) slot += 2;
-        if (slot < high && high - low <= 8) node = children[slot + 1] as number;
+        if (high - low > INLINE_SEARCH_SLOTS) node = this.step(node, x);
         else {
-          const fail = nodeData[node * 2 + 1] as number;
-          node = high - low > 8 || fail >= denseNodes ? this.step(node, x) : (dense[fail * rowWidth + x] as number);
+          let slot = low;
+          while (slot < high && children[slot] !== x) slot += 2;
+          if (slot < high) node = children[slot + 1] as number;
+          else {
+            // No such child: on along the failure link, which mostly leads to a full row.
+            const fail = nodeData[node * 2 + 1] as number;
+            node = fail < denseNodes ? (dense[fail * rowWidth + x] as number) : this.step(fail, x);
+          }
         }
       }
       if (node < 0) {
