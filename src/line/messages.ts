@@ -24,11 +24,14 @@ const altText = (max: number) =>
     .string({ error: "must be a string" })
     .check(z.minLength(1, "must not be empty"), z.maxLength(max, `LINE accepts at most ${max} characters`));
 
+/** The most UTF-16 units LINE takes in a text message. */
+export const MAX_TEXT_LENGTH = 5000;
+
 const messageText = z
   .string({ error: "must be a string" })
   .check(
     z.minLength(1, "must not be empty"),
-    z.maxLength(5000, "LINE accepts at most 5,000 characters (UTF-16 units)"),
+    z.maxLength(MAX_TEXT_LENGTH, "LINE accepts at most 5,000 characters (UTF-16 units)"),
   );
 
 export const TextMessageSchema = z.looseObject({

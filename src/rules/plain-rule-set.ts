@@ -11,6 +11,7 @@
  * the top-level options) go through the schema's own parts, whose results are the same as
  * inside the whole. `test/rules/plain-rule-set.test.ts` checks both claims with fast-check.
  */
+import { MAX_TEXT_LENGTH } from "../line/messages.js";
 import { MessageSchema, RuleSchema, type RuleSet, RuleSetSchema, WindowSchema } from "./schema.js";
 
 type Plain = Record<string, unknown>;
@@ -193,8 +194,6 @@ function parseMessages(value: unknown): Message[] | undefined {
   }
   return copy;
 }
-
-const MAX_TEXT_LENGTH = 5000;
 
 // `TextMessageSchema` is a loose object: type and text first, then every other key as given.
 function parseTextMessage(value: unknown): Message | undefined {
