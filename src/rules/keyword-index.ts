@@ -138,7 +138,7 @@ export class KeywordIndex {
     // Entries with one normalized keyword are chained in order (`sameKeyword`, -1 ends a chain),
     // appended through `chainEnd` (chain head -> last entry): one map lookup per keyword, and a
     // map write only for a keyword not seen before. Patterns (contains and prefix keywords) get
-    // ids in order of first sight here, and are sorted below (their first entries found again by keyword).
+    // ids in order of first sight.
     const sameKeyword = new Int32Array(entries.length).fill(-1);
     const chainEnd = new Int32Array(entries.length);
     const patternIds = new Map<string, number>();
@@ -175,12 +175,7 @@ export class KeywordIndex {
       if (compiled.ok) this.regexes.push({ entry, regex: compiled.regex });
     }
     this.sameKeyword = sameKeyword;
-    // Sorted by the engine's native string order (code units), which the automaton builds from.
-    patterns.sort();
-    const byPattern = new Int32Array(patterns.length);
-    for (let p = 0; p < patterns.length; p++) {
-      byPattern[p] = firstOfPattern[patternIds.get(patterns[p] as string) as number] as number;
-    }
+    const byPattern = Int32Array.from(firstOfPattern);
     this.byPattern = byPattern;
     this.patternPlainMask = Uint8Array.from(byPattern, (first) => {
       const { kind, rule } = entries[first] as KeywordEntry;
