@@ -8,6 +8,7 @@ import { normalizeResolved, resolveNormalizeOptions } from "./normalize.js";
 import { NormalizedKeywords, rememberNormalizedKeywords } from "./normalized-keywords.js";
 import { compileRegex } from "./regex.js";
 import type { Rule, RuleSet } from "./schema.js";
+import { StringTable } from "./string-table.js";
 import { formatInstant, parseInstant } from "./time.js";
 import { isValidated } from "./validated.js";
 
@@ -23,7 +24,7 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
     issues.push({ severity: "error", code, path, message });
   const options = resolveNormalizeOptions(ruleSet.normalize);
   const rewardIds = Object.keys(ruleSet.rewards);
-  const firstWithId = new Map<string, number>();
+  const firstWithId = new StringTable(ruleSet.rules.length);
 
   // Plain loops, and paths built only for an error: this runs over every keyword of every load.
   const rules = ruleSet.rules;
@@ -31,9 +32,8 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r] as Rule;
     normalizedKeywords.startRule();
-    const earlier = firstWithId.get(rule.id);
-    if (earlier === undefined) firstWithId.set(rule.id, r);
-    else
+    const earlier = firstWithId.addIfAbsent(rule.id, r);
+    if (earlier !== r)
       error(
         "duplicate-rule-id",
         `rules[${r}].id`,

@@ -5,7 +5,7 @@
  */
 import { checkRuleSet } from "./check.js";
 import { RuleSetError } from "./issues.js";
-import { isActive, type KeywordEntry, KeywordIndex, SOURCE_BIT } from "./keyword-index.js";
+import { isActive, KeywordIndex, NO_ENTRY, SOURCE_BIT } from "./keyword-index.js";
 import {
   foldCodes,
   foldedCodes,
@@ -126,16 +126,12 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
     }
     return captureGroups(regex, normalized);
   };
-  const toMatch = (entry: KeywordEntry, normalized: string): RuleMatch => {
-    const match: RuleMatch = {
-      ruleId: entry.rule.rule.id,
-      rule: entry.rule.rule,
-      keyword: entry.keyword,
-      kind: entry.kind,
-      normalized,
-    };
-    if (entry.kind !== "regex") return match;
-    const groups = groupsOf(entry.normalized, normalized);
+  const toMatch = (order: number, normalized: string): RuleMatch => {
+    const rule = index.ruleOf(order);
+    const kind = index.kindOf(order);
+    const match: RuleMatch = { ruleId: rule.id, rule, keyword: index.keywordOf(order), kind, normalized };
+    if (kind !== "regex") return match;
+    const groups = groupsOf(index.normalizedOf(order), normalized);
     return groups ? { ...match, groups } : match;
   };
 
@@ -162,11 +158,11 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
           toEpoch(matchOptions?.at, index.hasWindows),
           sourceBitOf(matchOptions),
         );
-        return best === undefined ? null : toMatch(best, fromCharCodes(codes, length));
+        return best === NO_ENTRY ? null : toMatch(best, fromCharCodes(codes, length));
       }
       const normalized = normalizeResolved(text, options);
       const best = index.best(normalized, toEpoch(matchOptions?.at, index.hasWindows), sourceBitOf(matchOptions));
-      return best === undefined ? null : toMatch(best, normalized);
+      return best === NO_ENTRY ? null : toMatch(best, normalized);
     },
     explain(text, matchOptions) {
       const normalized = normalizeResolved(text, options);
@@ -182,7 +178,7 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
         let outcome: CandidateOutcome;
         if (isActive(entry.rule, at, sourceBit)) {
           outcome = match === null ? "matched" : "outranked";
-          if (match === null) match = toMatch(entry, normalized);
+          if (match === null) match = toMatch(entry.order, normalized);
         } else if ((entry.rule.sourceMask & sourceBit) === 0) outcome = "source-not-allowed";
         else outcome = at < entry.rule.from ? "window-not-open" : "window-ended";
         candidates.push({

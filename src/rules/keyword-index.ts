@@ -13,6 +13,7 @@ import {
 import { normalizedKeywordsOf } from "./normalized-keywords.js";
 import { type CompiledRegex, compileRegex } from "./regex.js";
 import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
+import { StringTable } from "./string-table.js";
 import { parseInstant } from "./time.js";
 
 /** Bit per source type, so a rule's allowed sources are one mask test. */
@@ -56,10 +57,30 @@ export function isActive(rule: IndexedRule, at: number, sourceBit: number): bool
   return (rule.sourceMask & sourceBit) !== 0 && at >= rule.from && at < rule.until;
 }
 
+/** What a search answers when no keyword wins. */
+export const NO_ENTRY = -1;
+
+const EXACT = 0;
+const PREFIX = 1;
+const CONTAINS = 2;
+const REGEX = 3;
+const KIND_CODE: Readonly<Record<MatchKind, number>> = {
+  exact: EXACT,
+  prefix: PREFIX,
+  contains: CONTAINS,
+  regex: REGEX,
+};
+const KIND_OF = ["exact", "prefix", "contains", "regex"] as const satisfies readonly MatchKind[];
+
+/**
+ * Rules and keywords are kept column by column in typed arrays, one slot per rule and one per
+ * keyword, and searches answer an entry's `order`. Objects ({@link IndexedRule},
+ * {@link KeywordEntry}) are made only when asked for, by lint and explain: on 100,000 rules the
+ * two objects per rule were most of a compile's garbage-collection time, and scattered reads on
+ * the hot path.
+ */
 export class KeywordIndex {
   readonly options: ResolvedNormalizeOptions;
-  readonly rules: readonly IndexedRule[];
-  readonly entries: readonly KeywordEntry[];
   /** Whether any rule has a window, so matching must know the time. */
   readonly hasWindows: boolean;
   /**
@@ -68,12 +89,29 @@ export class KeywordIndex {
    */
   readonly exactOnlyMaxLength: number;
 
+  /** The rules as compiled, in file order (the set's own list may change afterwards). */
+  private readonly ruleList: readonly Rule[];
+  /** Per rule, in file order: position after sorting by priority, window edges (epoch ms), allowed sources. */
+  private readonly ruleRank: Int32Array;
+  private readonly ruleFrom: Float64Array;
+  private readonly ruleUntil: Float64Array;
+  private readonly ruleSourceMask: Uint8Array;
   /**
-   * Normalized exact keyword -> its first entry (by `order`). Entries sharing a normalized
-   * keyword are chained through `sameKeyword` in order: one number per keyword, not an array,
-   * which on 100,000 keywords spares the garbage collector 100,000 objects at load.
+   * Per entry, by order (rule rank, then keyword position; lower wins): its rule (file index),
+   * the keyword's position in the rule, its kind, the keyword as written and normalized (the
+   * pattern itself for regex rules).
    */
-  private readonly exact = new Map<string, number>();
+  private readonly entryRule: Int32Array;
+  private readonly entryKeywordIndex: Int32Array;
+  private readonly entryKind: Uint8Array;
+  private readonly entryKeyword: string[];
+  private readonly entryNormalized: string[];
+
+  /**
+   * Normalized exact keyword -> its first entry. Entries sharing a normalized keyword are
+   * chained through `sameKeyword` in order: one number per keyword, not an array.
+   */
+  private readonly exact: StringTable;
   private readonly automaton: AhoCorasick | undefined;
   /** Pattern id -> the first contains or prefix entry with that normalized keyword (chained likewise). */
   private readonly byPattern: Int32Array;
@@ -82,13 +120,16 @@ export class KeywordIndex {
   /**
    * Pattern id -> its first entry's source mask when that entry is all there is to know (the
    * pattern's only entry, a contains keyword, its rule without a window), else 0. Most hits are
-   * decided from this and `byPattern` without touching an entry or its rule, which are scattered
-   * over the heap: each of those reads was a likely cache miss.
+   * decided from this and `byPattern` alone.
    */
   private readonly patternPlainMask: Uint8Array;
-  private readonly regexes: { entry: KeywordEntry; regex: CompiledRegex }[] = [];
+  /** Regex entries in order, with their compiled patterns. */
+  private readonly regexOrder: number[] = [];
+  private readonly regexes: CompiledRegex[] = [];
   /** Lengths (UTF-16, capped at EXACT_LENGTH_CAP) of the exact keywords: most texts skip the lookup. */
   private readonly exactLengths = new Uint8Array(EXACT_LENGTH_CAP + 1);
+  private indexedRules: IndexedRule[] | undefined;
+  private keywordEntries: KeywordEntry[] | undefined;
 
   /**
    * Indexes a rule set. Keywords that cannot match (empty after normalization, refused regexes)
@@ -96,151 +137,249 @@ export class KeywordIndex {
    */
   constructor(ruleSet: RuleSet) {
     this.options = resolveNormalizeOptions(ruleSet.normalize);
-    const ruleList = ruleSet.rules;
+    const ruleList = ruleSet.rules.slice();
+    const ruleCount = ruleList.length;
+    this.ruleList = ruleList;
     // What parseRuleSet's checks normalized, for the same keyword strings under the same options.
     const normalizedKeywords = normalizedKeywordsOf(ruleSet, this.options);
     const byRank = rankOrder(ruleList);
-    const rules: IndexedRule[] = new Array(ruleList.length);
-    const entries: KeywordEntry[] = [];
-    let hasWindows = false;
-    for (let rank = 0; rank < byRank.length; rank++) {
-      const index = byRank[rank] as number;
-      const rule = ruleList[index] as Rule;
-      let sourceMask = 0;
-      for (const source of rule.sources) sourceMask |= SOURCE_BIT[source];
-      const indexed: IndexedRule = {
-        rule,
-        index,
-        rank,
-        from: windowEdge(rule.window?.from, ruleSet.timezone, Number.NEGATIVE_INFINITY),
-        until: windowEdge(rule.window?.until, ruleSet.timezone, Number.POSITIVE_INFINITY),
-        sourceMask,
-      };
-      rules[index] = indexed;
-      if (indexed.from !== Number.NEGATIVE_INFINITY || indexed.until !== Number.POSITIVE_INFINITY) hasWindows = true;
+    const ruleRank = new Int32Array(ruleCount);
+    const ruleFrom = new Float64Array(ruleCount);
+    const ruleUntil = new Float64Array(ruleCount);
+    const ruleSourceMask = new Uint8Array(ruleCount);
+    let entryCount = 0;
+    let exactCount = 0;
+    for (const rule of ruleList) {
       // OA Manager answers native rules; they are declared for the mode guard, not matched here.
       if (rule.answeredBy === "native") continue;
-      const kind = rule.match;
+      entryCount += rule.keywords.length;
+      if (rule.match === "exact") exactCount += rule.keywords.length;
+    }
+    const entryRule = new Int32Array(entryCount);
+    const entryKeywordIndex = new Int32Array(entryCount);
+    const entryKind = new Uint8Array(entryCount);
+    const entryKeyword: string[] = new Array(entryCount);
+    const entryNormalized: string[] = new Array(entryCount);
+    let hasWindows = false;
+    let order = 0;
+    for (let rank = 0; rank < ruleCount; rank++) {
+      const index = byRank[rank] as number;
+      const rule = ruleList[index] as Rule;
+      ruleRank[index] = rank;
+      let sourceMask = 0;
+      const sources = rule.sources;
+      for (let s = 0; s < sources.length; s++) sourceMask |= SOURCE_BIT[sources[s] as SourceType];
+      ruleSourceMask[index] = sourceMask;
+      let from = Number.NEGATIVE_INFINITY;
+      let until = Number.POSITIVE_INFINITY;
+      const window = rule.window;
+      if (window !== undefined) {
+        from = windowEdge(window.from, ruleSet.timezone, from);
+        until = windowEdge(window.until, ruleSet.timezone, until);
+        if (from !== Number.NEGATIVE_INFINITY || until !== Number.POSITIVE_INFINITY) hasWindows = true;
+      }
+      ruleFrom[index] = from;
+      ruleUntil[index] = until;
+      if (rule.answeredBy === "native") continue;
+      const kind = KIND_CODE[rule.match];
       const keywords = rule.keywords;
       for (let keywordIndex = 0; keywordIndex < keywords.length; keywordIndex++) {
         const keyword = keywords[keywordIndex] as string;
-        const normalized =
-          kind === "regex"
+        entryRule[order] = index;
+        entryKeywordIndex[order] = keywordIndex;
+        entryKind[order] = kind;
+        entryKeyword[order] = keyword;
+        entryNormalized[order] =
+          kind === REGEX
             ? keyword
             : (normalizedKeywords?.lookup(index, keywordIndex, keyword) ?? normalizeResolved(keyword, this.options));
-        entries.push({ rule: indexed, keyword, keywordIndex, normalized, kind, order: entries.length });
+        order++;
       }
     }
-    this.rules = rules;
-    this.entries = entries;
+    this.ruleRank = ruleRank;
+    this.ruleFrom = ruleFrom;
+    this.ruleUntil = ruleUntil;
+    this.ruleSourceMask = ruleSourceMask;
+    this.entryRule = entryRule;
+    this.entryKeywordIndex = entryKeywordIndex;
+    this.entryKind = entryKind;
+    this.entryKeyword = entryKeyword;
+    this.entryNormalized = entryNormalized;
     this.hasWindows = hasWindows;
 
     // Entries with one normalized keyword are chained in order (`sameKeyword`, -1 ends a chain),
     // appended through `chainEnd` (chain head -> last entry): one map lookup per keyword, and a
     // map write only for a keyword not seen before. Patterns (contains and prefix keywords) get
     // ids in order of first sight.
-    const sameKeyword = new Int32Array(entries.length).fill(-1);
-    const chainEnd = new Int32Array(entries.length);
-    const patternIds = new Map<string, number>();
+    const sameKeyword = new Int32Array(entryCount).fill(-1);
+    const chainEnd = new Int32Array(entryCount);
+    const exact = new StringTable(exactCount);
+    const patternIds = new StringTable(entryCount - exactCount);
     const patterns: string[] = [];
     const firstOfPattern: number[] = [];
-    for (let order = 0; order < entries.length; order++) {
-      const entry = entries[order] as KeywordEntry;
-      const normalized = entry.normalized;
-      if (entry.kind === "regex" || normalized === "") continue;
-      let head: number | undefined;
-      if (entry.kind === "exact") {
-        head = this.exact.get(normalized);
-        if (head === undefined) {
-          this.exact.set(normalized, order);
+    let longestExact = 0;
+    for (let order = 0; order < entryCount; order++) {
+      const kind = entryKind[order] as number;
+      const normalized = entryNormalized[order] as string;
+      if (kind === REGEX) {
+        const compiled = compileRegex(normalized, this.options.case);
+        if (compiled.ok) {
+          this.regexOrder.push(order);
+          this.regexes.push(compiled.regex);
+        }
+        continue;
+      }
+      if (normalized === "") continue;
+      let head = order;
+      if (kind === EXACT) {
+        head = exact.addIfAbsent(normalized, order);
+        if (head === order) {
           this.exactLengths[Math.min(normalized.length, EXACT_LENGTH_CAP)] = 1;
+          longestExact = Math.max(longestExact, normalized.length);
         }
       } else {
-        const id = patternIds.get(normalized);
-        if (id === undefined) {
-          patternIds.set(normalized, patterns.length);
+        const id = patternIds.addIfAbsent(normalized, patterns.length);
+        if (id === patterns.length) {
           patterns.push(normalized);
           firstOfPattern.push(order);
         } else head = firstOfPattern[id] as number;
       }
-      if (head === undefined) chainEnd[order] = order;
+      if (head === order) chainEnd[order] = order;
       else {
         sameKeyword[chainEnd[head] as number] = order;
         chainEnd[head] = order;
       }
     }
-    for (const entry of entries) {
-      if (entry.kind !== "regex") continue;
-      const compiled = compileRegex(entry.normalized, this.options.case);
-      if (compiled.ok) this.regexes.push({ entry, regex: compiled.regex });
-    }
+    this.exact = exact;
     this.sameKeyword = sameKeyword;
     const byPattern = Int32Array.from(firstOfPattern);
     this.byPattern = byPattern;
     this.patternPlainMask = Uint8Array.from(byPattern, (first) => {
-      const { kind, rule } = entries[first] as KeywordEntry;
+      const rule = entryRule[first] as number;
       const plain =
-        sameKeyword[first] === -1 && kind === "contains" && rule.from === -Infinity && rule.until === Infinity;
-      return plain ? rule.sourceMask : 0;
+        sameKeyword[first] === -1 &&
+        entryKind[first] === CONTAINS &&
+        ruleFrom[rule] === Number.NEGATIVE_INFINITY &&
+        ruleUntil[rule] === Number.POSITIVE_INFINITY;
+      return plain ? (ruleSourceMask[rule] as number) : 0;
     });
     this.automaton = patterns.length > 0 ? new AhoCorasick(patterns) : undefined;
-    let longest = 0;
-    for (const keyword of this.exact.keys()) longest = Math.max(longest, keyword.length);
-    this.exactOnlyMaxLength = this.automaton === undefined && this.regexes.length === 0 ? longest : -1;
+    this.exactOnlyMaxLength = this.automaton === undefined && this.regexes.length === 0 ? longestExact : -1;
+  }
+
+  /** The rule of entry `order`. */
+  ruleOf(order: number): Rule {
+    return this.ruleList[this.entryRule[order] as number] as Rule;
+  }
+
+  /** The keyword of entry `order`, as written in its rule. */
+  keywordOf(order: number): string {
+    return this.entryKeyword[order] as string;
+  }
+
+  /** The keyword of entry `order` normalized (the pattern itself for a regex rule). */
+  normalizedOf(order: number): string {
+    return this.entryNormalized[order] as string;
+  }
+
+  kindOf(order: number): MatchKind {
+    return KIND_OF[this.entryKind[order] as number] as MatchKind;
+  }
+
+  /** Every rule, in file order (made on first use: lint and explain need them, matching does not). */
+  get rules(): readonly IndexedRule[] {
+    if (this.indexedRules === undefined) {
+      this.indexedRules = this.ruleList.map((rule, index) => ({
+        rule,
+        index,
+        rank: this.ruleRank[index] as number,
+        from: this.ruleFrom[index] as number,
+        until: this.ruleUntil[index] as number,
+        sourceMask: this.ruleSourceMask[index] as number,
+      }));
+    }
+    return this.indexedRules;
+  }
+
+  /** Every keyword of every rule the matcher answers for, by order (made on first use). */
+  get entries(): readonly KeywordEntry[] {
+    if (this.keywordEntries === undefined) {
+      const rules = this.rules;
+      this.keywordEntries = Array.from(this.entryRule, (rule, order) => ({
+        rule: rules[rule] as IndexedRule,
+        keyword: this.entryKeyword[order] as string,
+        keywordIndex: this.entryKeywordIndex[order] as number,
+        normalized: this.entryNormalized[order] as string,
+        kind: this.kindOf(order),
+        order,
+      }));
+    }
+    return this.keywordEntries;
   }
 
   /**
    * The winning keyword for a normalized text: among keywords that match and whose rule is
-   * active, the one of the highest-ranked rule (then the first listed in that rule).
+   * active, the one of the highest-ranked rule (then the first listed in that rule). Answers its
+   * order, or {@link NO_ENTRY}.
    */
-  best(normalized: string, at: number, sourceBit: number): KeywordEntry | undefined {
+  best(normalized: string, at: number, sourceBit: number): number {
     let best = this.firstActiveExact(normalized, at, sourceBit);
     if (this.automaton) best = this.bestOfHits(this.automaton.scan(normalized), at, sourceBit, best);
     return this.bestOfRegexes(normalized, at, sourceBit, best);
   }
 
-  /**
-   * {@link best} for a folded text still in code units: the string is made only when an exact
-   * keyword has the text's length or a regex rule could still win.
-   */
-  bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): KeywordEntry | undefined {
-    let text: string | undefined;
-    let best: KeywordEntry | undefined;
+  /** {@link best} for a folded text still in code units: the string is made only for regex rules. */
+  bestCodes(codes: Uint16Array, length: number, at: number, sourceBit: number): number {
+    let best = NO_ENTRY;
     if (this.exactLengths[Math.min(length, EXACT_LENGTH_CAP)] !== 0) {
-      text = fromCharCodes(codes, length);
-      best = this.firstActiveExact(text, at, sourceBit);
+      best = this.firstActive(this.exact.getCodes(codes, length), at, sourceBit);
     }
     if (this.automaton) {
       const hits = this.automaton.scanCodes(codes, length);
       if (hits > 0) best = this.bestOfHits(hits, at, sourceBit, best);
     }
     if (this.regexes.length === 0) return best;
-    return this.bestOfRegexes(text ?? fromCharCodes(codes, length), at, sourceBit, best);
+    return this.bestOfRegexes(fromCharCodes(codes, length), at, sourceBit, best);
+  }
+
+  private isActive(order: number, at: number, sourceBit: number): boolean {
+    const rule = this.entryRule[order] as number;
+    return (
+      ((this.ruleSourceMask[rule] as number) & sourceBit) !== 0 &&
+      at >= (this.ruleFrom[rule] as number) &&
+      at < (this.ruleUntil[rule] as number)
+    );
   }
 
   /** The first entry whose exact keyword is `normalized` and whose rule is active. */
-  private firstActiveExact(normalized: string, at: number, sourceBit: number): KeywordEntry | undefined {
-    for (let order = this.exact.get(normalized) ?? -1; order !== -1; order = this.sameKeyword[order] as number) {
-      const entry = this.entries[order] as KeywordEntry;
-      if (isActive(entry.rule, at, sourceBit)) return entry;
+  private firstActiveExact(normalized: string, at: number, sourceBit: number): number {
+    return this.firstActive(this.exact.get(normalized), at, sourceBit);
+  }
+
+  /** The first entry with an active rule on the chain that starts at `first` (-1: none). */
+  private firstActive(first: number, at: number, sourceBit: number): number {
+    for (let order = first; order !== -1; order = this.sameKeyword[order] as number) {
+      if (this.isActive(order, at, sourceBit)) return order;
     }
-    return undefined;
+    return NO_ENTRY;
   }
 
   /** The first active regex entry that matches and comes before `best`, else `best`. */
-  private bestOfRegexes(normalized: string, at: number, sourceBit: number, best: KeywordEntry | undefined) {
-    for (const { entry, regex } of this.regexes) {
-      if (best !== undefined && entry.order >= best.order) break;
-      if (isActive(entry.rule, at, sourceBit) && regex.test(normalized)) return entry;
+  private bestOfRegexes(normalized: string, at: number, sourceBit: number, best: number): number {
+    const { regexOrder, regexes } = this;
+    for (let i = 0; i < regexOrder.length; i++) {
+      const order = regexOrder[i] as number;
+      if (best !== NO_ENTRY && order >= best) break;
+      if (this.isActive(order, at, sourceBit) && (regexes[i] as CompiledRegex).test(normalized)) return order;
     }
     return best;
   }
 
   /** The earliest active entry among the automaton's last `hits`, or `best` when it comes first. */
-  private bestOfHits(hits: number, at: number, sourceBit: number, best: KeywordEntry | undefined) {
+  private bestOfHits(hits: number, at: number, sourceBit: number, best: number): number {
     const { hitPattern, hitStart } = this.automaton as NonNullable<typeof this.automaton>;
-    const { entries, sameKeyword, byPattern, patternPlainMask } = this;
-    let bestOrder = best === undefined ? Number.POSITIVE_INFINITY : best.order;
+    const { entryKind, sameKeyword, byPattern, patternPlainMask } = this;
+    let bestOrder = best === NO_ENTRY ? Number.POSITIVE_INFINITY : best;
     for (let h = 0; h < hits; h++) {
       const pattern = hitPattern[h] as number;
       const first = byPattern[pattern] as number;
@@ -252,22 +391,21 @@ export class KeywordIndex {
       }
       const atStart = hitStart[h] === 0;
       for (let order = first; order !== -1 && order < bestOrder; order = sameKeyword[order] as number) {
-        const entry = entries[order] as KeywordEntry;
-        if (entry.kind === "prefix" && !atStart) continue;
-        if (isActive(entry.rule, at, sourceBit)) {
+        if (entryKind[order] === PREFIX && !atStart) continue;
+        if (this.isActive(order, at, sourceBit)) {
           bestOrder = order;
           break;
         }
       }
     }
-    return bestOrder === Number.POSITIVE_INFINITY ? undefined : entries[bestOrder];
+    return bestOrder === Number.POSITIVE_INFINITY ? NO_ENTRY : bestOrder;
   }
 
   /** Every keyword that the normalized text meets, whatever the windows and sources, best first. */
   hits(normalized: string): KeywordHit[] {
     const found: KeywordHit[] = [];
     const { entries, sameKeyword } = this;
-    for (let order = this.exact.get(normalized) ?? -1; order !== -1; order = sameKeyword[order] as number) {
+    for (let order = this.exact.get(normalized); order !== -1; order = sameKeyword[order] as number) {
       found.push({ entry: entries[order] as KeywordEntry, start: 0 });
     }
     if (this.automaton) {
@@ -281,7 +419,11 @@ export class KeywordIndex {
         }
       }
     }
-    for (const { entry, regex } of this.regexes) if (regex.test(normalized)) found.push({ entry, start: 0 });
+    for (let i = 0; i < this.regexOrder.length; i++) {
+      if ((this.regexes[i] as CompiledRegex).test(normalized)) {
+        found.push({ entry: entries[this.regexOrder[i] as number] as KeywordEntry, start: 0 });
+      }
+    }
     found.sort((a, b) => a.entry.order - b.entry.order || a.start - b.start);
     // A keyword met twice counts once: its first occurrence.
     return found.filter((hit, i) => i === 0 || found[i - 1]?.entry !== hit.entry);
