@@ -28,7 +28,9 @@ export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
 
   // Plain loops, and paths built only for an error: this runs over every keyword of every load.
   const rules = ruleSet.rules;
-  const normalizedKeywords = new NormalizedKeywords(options);
+  let keywordCount = 0;
+  for (let r = 0; r < rules.length; r++) keywordCount += (rules[r] as Rule).keywords.length;
+  const normalizedKeywords = new NormalizedKeywords(options, rules.length, keywordCount);
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r] as Rule;
     normalizedKeywords.startRule();

@@ -14,30 +14,41 @@ import type { RuleSet } from "./schema.js";
 /** The keywords of a set in file order, with their normalized forms. */
 export class NormalizedKeywords {
   /** Rule index -> where its keywords start in `keywords`; one more entry marks the end. */
-  private readonly ruleStart: number[] = [];
-  private readonly keywords: string[] = [];
+  private readonly ruleStart: Int32Array;
+  private readonly keywords: string[];
   /** The normalized keyword, or `undefined` for a regex keyword (which is not normalized). */
-  private readonly normalized: (string | undefined)[] = [];
+  private readonly normalized: (string | undefined)[];
+  private rules = 0;
+  private count = 0;
 
-  constructor(private readonly options: ResolvedNormalizeOptions) {}
+  /** Room for the keywords of `ruleCount` rules, `keywordCount` in all (sized once: no array grows). */
+  constructor(
+    private readonly options: ResolvedNormalizeOptions,
+    ruleCount: number,
+    keywordCount: number,
+  ) {
+    this.ruleStart = new Int32Array(ruleCount + 1);
+    this.keywords = new Array(keywordCount);
+    this.normalized = new Array(keywordCount);
+  }
 
   /** Starts the next rule's keywords; call once per rule, in file order. */
   startRule(): void {
-    this.ruleStart.push(this.keywords.length);
+    this.ruleStart[this.rules++] = this.count;
+    this.ruleStart[this.rules] = this.count;
   }
 
   add(keyword: string, normalized: string | undefined): void {
-    this.keywords.push(keyword);
-    this.normalized.push(normalized);
+    this.keywords[this.count] = keyword;
+    this.normalized[this.count++] = normalized;
+    this.ruleStart[this.rules] = this.count;
   }
 
   /** The normalized form of keyword `k` of rule `r` if it was recorded for this very `keyword`, else `undefined`. */
   lookup(r: number, k: number, keyword: string): string | undefined {
-    const start = this.ruleStart[r];
-    if (start === undefined) return undefined;
-    const at = start + k;
-    const end = this.ruleStart[r + 1] ?? this.keywords.length;
-    return at < end && this.keywords[at] === keyword ? this.normalized[at] : undefined;
+    if (r >= this.rules) return undefined;
+    const at = (this.ruleStart[r] as number) + k;
+    return at < (this.ruleStart[r + 1] as number) && this.keywords[at] === keyword ? this.normalized[at] : undefined;
   }
 
   /** Whether the keywords were normalized with `options`. */

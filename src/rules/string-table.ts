@@ -5,9 +5,11 @@
  * keyword lookup on the hot path builds no string.
  */
 export class StringTable {
-  /** Per slot: the value, or -1 when empty. Open addressing with linear probing, at most half full. */
-  private readonly values: Int32Array;
-  private readonly hashes: Int32Array;
+  /**
+   * Per slot, side by side so that a probe reads one cache line: the value (-1 when the slot is
+   * empty) and the key's hash. Open addressing with linear probing, at most half full.
+   */
+  private readonly slots: Int32Array;
   private readonly keys: (string | undefined)[];
   private readonly mask: number;
   private count = 0;
@@ -15,8 +17,7 @@ export class StringTable {
   /** A table for up to `capacity` keys; adding more throws. */
   constructor(private readonly capacity: number) {
     const bits = Math.max(3, 32 - Math.clz32(Math.max(capacity, 1) * 2 - 1));
-    this.values = new Int32Array(1 << bits).fill(-1);
-    this.hashes = new Int32Array(1 << bits);
+    this.slots = new Int32Array(2 << bits).fill(-1);
     this.keys = new Array(1 << bits);
     this.mask = (1 << bits) - 1;
   }
@@ -28,10 +29,10 @@ export class StringTable {
   /** The value of `key`, or -1. */
   get(key: string): number {
     const hash = hashOf(key);
-    const { values, hashes, keys, mask } = this;
+    const { slots, keys, mask } = this;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const value = values[slot] as number;
-      if (value === -1 || (hashes[slot] === hash && keys[slot] === key)) return value;
+      const value = slots[slot * 2] as number;
+      if (value === -1 || (slots[slot * 2 + 1] === hash && keys[slot] === key)) return value;
     }
   }
 
@@ -40,28 +41,28 @@ export class StringTable {
     let hash = SEED;
     for (let i = 0; i < length; i++) hash = Math.imul(hash ^ (codes[i] as number), FNV_PRIME);
     hash = finish(hash);
-    const { values, hashes, keys, mask } = this;
+    const { slots, keys, mask } = this;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const value = values[slot] as number;
+      const value = slots[slot * 2] as number;
       if (value === -1) return -1;
-      if (hashes[slot] === hash && sameCodes(keys[slot] as string, codes, length)) return value;
+      if (slots[slot * 2 + 1] === hash && sameCodes(keys[slot] as string, codes, length)) return value;
     }
   }
 
   /** Adds `key` with `value` (0 or more) unless it is there already; returns the value it has now. */
   addIfAbsent(key: string, value: number): number {
     const hash = hashOf(key);
-    const { values, hashes, keys, mask } = this;
+    const { slots, keys, mask } = this;
     let slot = hash & mask;
     for (; ; slot = (slot + 1) & mask) {
-      const existing = values[slot] as number;
+      const existing = slots[slot * 2] as number;
       if (existing === -1) break;
-      if (hashes[slot] === hash && keys[slot] === key) return existing;
+      if (slots[slot * 2 + 1] === hash && keys[slot] === key) return existing;
     }
     if (this.count === this.capacity) throw new RangeError(`StringTable is full (${this.capacity} keys)`);
     this.count++;
-    values[slot] = value;
-    hashes[slot] = hash;
+    slots[slot * 2] = value;
+    slots[slot * 2 + 1] = hash;
     keys[slot] = key;
     return value;
   }
