@@ -81,7 +81,7 @@ export function makeCorpus(keywordCount: number, messageCount: number, options: 
       messages.push(chatter());
     }
   }
-  return { rules, messages };
+  return { rules, messages: asDelivered(messages) };
 }
 
 /**
@@ -139,7 +139,7 @@ export function makeJapaneseCorpus(
       messages.push(chatter(length));
     }
   }
-  return { rules, messages };
+  return { rules, messages: asDelivered(messages) };
 }
 
 function toKatakana(text: string): string {
@@ -155,4 +155,13 @@ function asTyped(keyword: string, next: () => number): string {
   else if (r < 0.6) typed = keyword.toUpperCase();
   const end = next();
   return end < 0.2 ? `${typed}！` : end < 0.35 ? `${typed}🎁` : typed;
+}
+
+/**
+ * The messages as a webhook delivers them. Built by concatenation and slicing, each was a rope
+ * (a cons or sliced string) whose every character read walks to its parts; `JSON.parse` of the
+ * webhook body gives each text as one flat string. Matching read ropes about 12% slower.
+ */
+function asDelivered(messages: string[]): string[] {
+  return JSON.parse(JSON.stringify(messages)) as string[];
 }
