@@ -8,17 +8,23 @@ import { normalizeResolved, resolveNormalizeOptions } from "./normalize.js";
 import { NormalizedKeywords, rememberNormalizedKeywords } from "./normalized-keywords.js";
 import { compileRegex } from "./regex.js";
 import type { Rule, RuleSet } from "./schema.js";
+import { parseShape } from "./shape.js";
 import { StringTable } from "./string-table.js";
 import { formatInstant, parseInstant } from "./time.js";
 import { isValidated } from "./validated.js";
 
 /**
- * The errors of a structurally valid rule set; empty when it can be compiled. Empty at once for
- * a set `parseRuleSet` returned: it ran these checks (compiling every regex, normalizing every
- * keyword), and `compileRules` of a parsed set would otherwise pay for them twice.
+ * The errors of a rule set; empty when it can be compiled. Empty at once for a set
+ * `parseRuleSet` returned: it ran these checks (compiling every regex, normalizing every
+ * keyword), and `compileRules` of a parsed set would otherwise pay for them twice. A set built in
+ * code is first checked against the schema, so a missing or mistyped field is named, not a crash.
  */
-export function checkRuleSet(ruleSet: RuleSet): RuleSetIssue[] {
+export function checkRuleSet(ruleSet: RuleSet, { shapeChecked = false } = {}): RuleSetIssue[] {
   if (isValidated(ruleSet as unknown)) return [];
+  if (!shapeChecked) {
+    const shape = parseShape(ruleSet);
+    if (shape.issues) return shape.issues;
+  }
   const issues: RuleSetIssue[] = [];
   const error = (code: RuleSetIssue["code"], path: string, message: string) =>
     issues.push({ severity: "error", code, path, message });

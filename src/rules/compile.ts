@@ -90,7 +90,8 @@ export interface RuleMatcher {
  *
  * @throws {@link RuleSetError} when the set cannot run (duplicate rule ids, unknown rewards,
  *   refused regexes, keywords empty after normalization, windows that never open). A set from
- *   {@link parseRuleSet} has passed these checks already; one built in code is checked here.
+ *   {@link parseRuleSet} has passed these checks already; one built in code is checked here,
+ *   its shape first (a missing or mistyped field is named as `parseRuleSet` would name it).
  *
  * @example
  * ```ts

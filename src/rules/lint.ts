@@ -7,7 +7,9 @@ import type { RuleSetIssue } from "./issues.js";
 import { type IndexedRule, type KeywordEntry, KeywordIndex } from "./keyword-index.js";
 import { normalizeResolved } from "./normalize.js";
 import type { RuleSet } from "./schema.js";
+import { parseShape } from "./shape.js";
 import { formatInstant, toEpoch } from "./time.js";
+import { isValidated } from "./validated.js";
 
 /** Options of {@link lintRules}. */
 export interface LintOptions {
@@ -16,8 +18,9 @@ export interface LintOptions {
 }
 
 /**
- * Finds problems in a rule set. Never throws for a structurally valid set: errors (what
- * {@link compileRules} refuses) and warnings come back together, errors first.
+ * Finds problems in a rule set. A wrong set does not throw: errors (what {@link compileRules}
+ * refuses) and warnings come back together, errors first; a set built in code without the shape
+ * of a rule set gets only the errors that say which fields are wrong.
  *
  * Warnings: `duplicate-keyword` (the same keyword twice in a rule, after normalization),
  * `unreachable-keyword` and `shadowed-rule` (an earlier or higher-priority rule always answers
@@ -32,7 +35,12 @@ export interface LintOptions {
  */
 export function lintRules(ruleSet: RuleSet, options: LintOptions = {}): RuleSetIssue[] {
   const at = toEpoch(options.at);
-  const errors = checkRuleSet(ruleSet);
+  // A set built in code may not have the shape at all: then that is all there is to say.
+  if (!isValidated(ruleSet)) {
+    const shape = parseShape(ruleSet);
+    if (shape.issues) return shape.issues;
+  }
+  const errors = checkRuleSet(ruleSet, { shapeChecked: true });
   const warnings: RuleSetIssue[] = [];
   const warn = (code: RuleSetIssue["code"], path: string, message: string) =>
     warnings.push({ severity: "warning", code, path, message });

@@ -3,21 +3,12 @@
  * or one {@link RuleSetError} listing every problem with its path and line.
  */
 import type { Document, LineCounter } from "yaml";
-import { describeIssues } from "../validation/describe-issues.js";
-import { issueMessage } from "../validation/issue-message.js";
 import { checkRuleSet } from "./check.js";
 import { RuleSetError, type RuleSetIssue } from "./issues.js";
 import { hasDuplicateKey } from "./json-duplicate-keys.js";
 import { loadRegex, loadYaml, type YamlModule, yamlNow } from "./lazy-modules.js";
-import { parsePlainRuleSet } from "./plain-rule-set.js";
-import {
-  NormalizeOptionsSchema,
-  RewardSchema,
-  RuleSchema,
-  type RuleSet,
-  RuleSetSchema,
-  WindowSchema,
-} from "./schema.js";
+import type { RuleSet } from "./schema.js";
+import { parseShape } from "./shape.js";
 import { markValidated } from "./validated.js";
 
 /**
@@ -200,20 +191,11 @@ function validate(
   data: unknown,
   source: SourceMap | undefined,
 ): { ruleSet: RuleSet; locate: (issues: RuleSetIssue[]) => RuleSetIssue[] } {
-  // The usual rule objects are checked by hand; the schema decides the rest, and words every error.
-  const plain = parsePlainRuleSet(data);
-  const result = plain
-    ? { success: true as const, data: plain }
-    : RuleSetSchema.safeParse(data, { error: issueMessage });
-  if (!result.success) {
-    const issues = describeIssues(result.error.issues, data, allowedKeys).map(
-      (issue): RuleSetIssue => ({ severity: "error", ...issue }),
-    );
-    throw new RuleSetError(withLines(issues, source));
-  }
-  const errors = checkRuleSet(result.data);
+  const shape = parseShape(data);
+  if (shape.issues) throw new RuleSetError(withLines(shape.issues, source));
+  const errors = checkRuleSet(shape.ruleSet, { shapeChecked: true });
   if (errors.length > 0) throw new RuleSetError(withLines(errors, source));
-  return { ruleSet: markValidated(result.data), locate: (issues) => withLines(issues, source) };
+  return { ruleSet: markValidated(shape.ruleSet), locate: (issues) => withLines(issues, source) };
 }
 
 function hasRegexRule(data: unknown): boolean {
@@ -222,18 +204,6 @@ function hasRegexRule(data: unknown): boolean {
 }
 
 type Key = string | number;
-
-// Keys each object of the format accepts, to suggest the one a misspelt field meant.
-function allowedKeys(path: readonly Key[]): readonly string[] {
-  const [first, , third] = path;
-  if (path.length === 0) return Object.keys(RuleSetSchema.shape);
-  if (first === "normalize" && path.length === 1) return Object.keys(NormalizeOptionsSchema.shape);
-  if (first === "rewards" && path.length === 2) return Object.keys(RewardSchema.shape);
-  if (first === "rewards" && third === "limit") return ["perUser"];
-  if (first === "rules" && path.length === 2) return Object.keys(RuleSchema.shape);
-  if (first === "rules" && third === "window") return Object.keys(WindowSchema.shape);
-  return [];
-}
 
 // Paths from the checks are strings (`rules[3].keywords[0]`); the document needs keys.
 function parsePath(path: string): Key[] {

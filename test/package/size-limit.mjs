@@ -28,7 +28,9 @@ const budgets = {
   "line-responder/redis": "4.5 kB",
   "line-responder/postgres": "7.1 kB",
   "line-responder/d1": "3.15 kB",
-  "line-responder/testing": "32.5 kB",
+  // The testing kit compiles rule sets built in code, which compileRules now checks against the
+  // schema first (a wrong field named, not a crash): the schema's fast path came with it, 3 kB.
+  "line-responder/testing": "34.5 kB",
 };
 
 const files = {

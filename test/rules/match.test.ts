@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRules, parseRuleSet, RuleSetError } from "../../src/index.js";
+import { compileRules, lintRules, parseRuleSet, type RuleSet, RuleSetError } from "../../src/index.js";
 import { matcherOf } from "../helpers/rules.js";
 
 const idOf = (m: { ruleId: string } | null) => m?.ruleId ?? null;
@@ -212,6 +212,44 @@ describe("regex refusal at load time", () => {
     const evil = `${"a".repeat(5000)}!`;
     expect(idOf(m.match(evil))).toBe("r"); // the trailing "!" is an edge symbol, stripped
     expect(idOf(m.match(`${"a".repeat(5000)}b`))).toBeNull();
+  });
+});
+
+describe("rule sets built in code", () => {
+  const rule = {
+    id: "gift",
+    match: "exact" as const,
+    keywords: ["プレゼント"],
+    reply: [{ type: "text" as const, text: "ok" }],
+    priority: 0,
+    sources: ["user" as const],
+    answeredBy: "bot" as const,
+  };
+  const setOf = (rules: unknown[]) =>
+    ({ version: 1, timezone: "Asia/Tokyo", normalize: {}, rewards: {}, rules }) as unknown as RuleSet;
+
+  it("compile when they have the shape parseRuleSet gives", () => {
+    expect(idOf(compileRules(setOf([rule])).match("ぷれぜんと"))).toBe("gift");
+  });
+
+  it.each([
+    ["a missing id", { ...rule, id: undefined }, "rules[0].id", /is required/],
+    ["an id that is a number", { ...rule, id: 7 }, "rules[0].id", /must be a string/],
+    ["keywords that are not a list", { ...rule, keywords: "プレゼント" }, "rules[0].keywords", /list/],
+    ["a misspelt field", { ...rule, keyword: ["x"] }, "rules[0].keyword", /did you mean "keywords"/],
+  ])("are refused with the field named, not a crash, for %s", (_, broken, path, message) => {
+    let error: unknown;
+    try {
+      compileRules(setOf([broken, rule]));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RuleSetError);
+    expect((error as RuleSetError).issues).toEqual([
+      expect.objectContaining({ path, message: expect.stringMatching(message) }),
+    ]);
+    // lintRules says the same instead of throwing.
+    expect(lintRules(setOf([broken]))).toEqual([expect.objectContaining({ severity: "error", path })]);
   });
 });
 
