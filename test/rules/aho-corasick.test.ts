@@ -19,7 +19,7 @@ function naiveHits(patterns: string[], text: string): string[] {
 
 // Full rows everywhere (small sets fit the default budget), for the first levels only, and for
 // the root only: every mix of full rows and sparse children must find the same hits.
-const BUDGETS = [undefined, 200, 0];
+const BUDGETS = [undefined, 400, 0];
 
 describe("AhoCorasick", () => {
   it("finds overlapping occurrences (the classic he/she/his/hers)", () => {
@@ -37,12 +37,33 @@ describe("AhoCorasick", () => {
   it.each([
     ["direct rows", undefined],
     ["bisection, when direct rows would exceed their memory budget", 0],
-  ])("nodes with many children: %s", (_, denseTableBudget) => {
+  ])("nodes with many children: %s", (_, denseTableBytes) => {
     const patterns = Array.from({ length: 40 }, (_, i) => `a${String.fromCharCode(0x3042 + i)}`);
     patterns.push("アイ", "イ");
-    const ac = new AhoCorasick(patterns, { denseTableBudget });
+    const ac = new AhoCorasick(patterns, { denseTableBytes });
     const text = `${patterns.join("x")}アアイ`;
     expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+  });
+
+  it.each([
+    ["16-bit full rows (fewer than 32,768 nodes)", 3_000],
+    ["32-bit full rows (more nodes)", 6_000],
+  ])("agrees with indexOf with %s", (_, count) => {
+    // Patterns of 8 characters over 16 letters share little past their first two: about 6 nodes each.
+    let seed = count;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const letter = () => String.fromCharCode(0x30a2 + Math.floor(next() * 16));
+    const patterns = [...new Set(Array.from({ length: count }, () => Array.from({ length: 8 }, letter).join("")))];
+    const ac = new AhoCorasick(patterns);
+    const nodes = (ac as unknown as { patternAt: Int32Array }).patternAt.length;
+    expect(nodes < 0x8000).toBe(count === 3_000);
+    for (let t = 0; t < 50; t++) {
+      const text = Array.from({ length: 60 }, letter).join("") + (patterns[t] as string);
+      expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
+    }
   });
 
   it("refuses empty and duplicate patterns", () => {
@@ -57,8 +78,8 @@ describe("AhoCorasick", () => {
         fc.uniqueArray(fc.string({ unit, minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
         fc.string({ unit, maxLength: 30 }),
         (patterns, text) => {
-          for (const denseTableBudget of BUDGETS) {
-            const ac = new AhoCorasick(patterns, { denseTableBudget });
+          for (const denseTableBytes of BUDGETS) {
+            const ac = new AhoCorasick(patterns, { denseTableBytes });
             expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
           }
         },
@@ -81,8 +102,8 @@ describe("AhoCorasick", () => {
         ),
         fc.string({ unit, maxLength: 40 }),
         (patterns, text) => {
-          for (const denseTableBudget of BUDGETS) {
-            const ac = new AhoCorasick(patterns, { denseTableBudget });
+          for (const denseTableBytes of BUDGETS) {
+            const ac = new AhoCorasick(patterns, { denseTableBytes });
             expect(hits(ac, patterns, text)).toEqual(naiveHits(patterns, text));
           }
         },
