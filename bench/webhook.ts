@@ -9,6 +9,8 @@
  *
  * Besides requests/s it reports the CPU time each request cost the server process: on a machine
  * shared with other work requests/s follow the load, while CPU per request stays put.
+ * line-responder runs from the built package (`dist/`, built by the npm script), as users run it
+ * and as the SDK runs; a `--baseline` checkout's server runs whatever that checkout's imports.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
