@@ -75,9 +75,9 @@ const KIND_OF = ["exact", "prefix", "contains", "regex"] as const satisfies read
 /**
  * Rules and keywords are kept column by column in typed arrays, one slot per rule and one per
  * keyword, and searches answer an entry's `order`. Objects ({@link IndexedRule},
- * {@link KeywordEntry}) are made only when asked for, by lint and explain: on 100,000 rules the
- * two objects per rule were most of a compile's garbage-collection time, and scattered reads on
- * the hot path.
+ * {@link KeywordEntry}) are made only when asked for, by lint and explain: on 100,000 rules those
+ * two objects per keyword were most of a compile's garbage-collection time, and scattered reads
+ * on the hot path.
  */
 export class KeywordIndex {
   readonly options: ResolvedNormalizeOptions;
