@@ -8,7 +8,7 @@ import { normalizeResolved, resolveNormalizeOptions } from "./normalize.js";
 import { NormalizedKeywords, rememberNormalizedKeywords } from "./normalized-keywords.js";
 import { compileRegex } from "./regex.js";
 import type { Rule, RuleSet } from "./schema.js";
-import { parseShape } from "./shape.js";
+import { shapeIssuesOf } from "./shape.js";
 import { StringTable } from "./string-table.js";
 import { formatInstant, parseInstant } from "./time.js";
 import { isValidated } from "./validated.js";
@@ -21,10 +21,8 @@ import { isValidated } from "./validated.js";
  */
 export function checkRuleSet(ruleSet: RuleSet, { shapeChecked = false } = {}): RuleSetIssue[] {
   if (isValidated(ruleSet as unknown)) return [];
-  if (!shapeChecked) {
-    const shape = parseShape(ruleSet);
-    if (shape.issues) return shape.issues;
-  }
+  const shapeIssues = shapeChecked ? undefined : shapeIssuesOf(ruleSet);
+  if (shapeIssues) return shapeIssues;
   const issues: RuleSetIssue[] = [];
   const error = (code: RuleSetIssue["code"], path: string, message: string) =>
     issues.push({ severity: "error", code, path, message });

@@ -144,6 +144,7 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
       // An exact-only set turns away a message too long to equal any keyword after reading a
       // few characters of it; most chat messages are longer than keywords.
       if (index.exactOnlyMaxLength >= 0 && foldsLongerThan(text, index.exactOnlyMaxLength)) {
+        // Wrong options are refused whatever the message, as on every other path.
         toEpoch(matchOptions?.at, false);
         sourceBitOf(matchOptions);
         return null;

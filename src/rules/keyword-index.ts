@@ -12,7 +12,7 @@ import {
 } from "./normalize.js";
 import { normalizedKeywordsOf } from "./normalized-keywords.js";
 import { type CompiledRegex, compileRegex } from "./regex.js";
-import type { MatchKind, Rule, RuleSet, SourceType } from "./schema.js";
+import { MATCH_KINDS, type MatchKind, type Rule, type RuleSet, type SourceType } from "./schema.js";
 import { StringTable } from "./string-table.js";
 import { parseInstant } from "./time.js";
 
@@ -60,17 +60,11 @@ export function isActive(rule: IndexedRule, at: number, sourceBit: number): bool
 /** What a search answers when no keyword wins. */
 export const NO_ENTRY = -1;
 
-const EXACT = 0;
-const PREFIX = 1;
-const CONTAINS = 2;
-const REGEX = 3;
-const KIND_CODE: Readonly<Record<MatchKind, number>> = {
-  exact: EXACT,
-  prefix: PREFIX,
-  contains: CONTAINS,
-  regex: REGEX,
-};
-const KIND_OF = ["exact", "prefix", "contains", "regex"] as const satisfies readonly MatchKind[];
+// An entry's kind is its position in MATCH_KINDS, kept in a byte.
+const EXACT = MATCH_KINDS.indexOf("exact");
+const PREFIX = MATCH_KINDS.indexOf("prefix");
+const CONTAINS = MATCH_KINDS.indexOf("contains");
+const REGEX = MATCH_KINDS.indexOf("regex");
 
 /**
  * Rules and keywords are kept column by column in typed arrays, one slot per rule and one per
@@ -181,7 +175,7 @@ export class KeywordIndex {
       ruleFrom[index] = from;
       ruleUntil[index] = until;
       if (rule.answeredBy === "native") continue;
-      const kind = KIND_CODE[rule.match];
+      const kind = MATCH_KINDS.indexOf(rule.match);
       const keywords = rule.keywords;
       for (let keywordIndex = 0; keywordIndex < keywords.length; keywordIndex++) {
         const keyword = keywords[keywordIndex] as string;
@@ -283,7 +277,7 @@ export class KeywordIndex {
   }
 
   kindOf(order: number): MatchKind {
-    return KIND_OF[this.entryKind[order] as number] as MatchKind;
+    return MATCH_KINDS[this.entryKind[order] as number] as MatchKind;
   }
 
   /** Every rule, in file order (made on first use: lint and explain need them, matching does not). */

@@ -7,9 +7,8 @@ import type { RuleSetIssue } from "./issues.js";
 import { type IndexedRule, type KeywordEntry, KeywordIndex } from "./keyword-index.js";
 import { normalizeResolved } from "./normalize.js";
 import type { RuleSet } from "./schema.js";
-import { parseShape } from "./shape.js";
+import { shapeIssuesOf } from "./shape.js";
 import { formatInstant, toEpoch } from "./time.js";
-import { isValidated } from "./validated.js";
 
 /** Options of {@link lintRules}. */
 export interface LintOptions {
@@ -36,10 +35,8 @@ export interface LintOptions {
 export function lintRules(ruleSet: RuleSet, options: LintOptions = {}): RuleSetIssue[] {
   const at = toEpoch(options.at);
   // A set built in code may not have the shape at all: then that is all there is to say.
-  if (!isValidated(ruleSet)) {
-    const shape = parseShape(ruleSet);
-    if (shape.issues) return shape.issues;
-  }
+  const shapeIssues = shapeIssuesOf(ruleSet);
+  if (shapeIssues) return shapeIssues;
   const errors = checkRuleSet(ruleSet, { shapeChecked: true });
   const warnings: RuleSetIssue[] = [];
   const warn = (code: RuleSetIssue["code"], path: string, message: string) =>

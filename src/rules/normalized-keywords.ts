@@ -13,7 +13,7 @@ import type { RuleSet } from "./schema.js";
 
 /** The keywords of a set in file order, with their normalized forms. */
 export class NormalizedKeywords {
-  /** Rule index -> where its keywords start in `keywords`; one more entry marks the end. */
+  /** Rule index -> where its keywords start in `keywords` (the last rule's end at `count`). */
   private readonly ruleStart: Int32Array;
   private readonly keywords: string[];
   /** The normalized keyword, or `undefined` for a regex keyword (which is not normalized). */
@@ -27,7 +27,7 @@ export class NormalizedKeywords {
     ruleCount: number,
     keywordCount: number,
   ) {
-    this.ruleStart = new Int32Array(ruleCount + 1);
+    this.ruleStart = new Int32Array(ruleCount);
     this.keywords = new Array(keywordCount);
     this.normalized = new Array(keywordCount);
   }
@@ -35,20 +35,19 @@ export class NormalizedKeywords {
   /** Starts the next rule's keywords; call once per rule, in file order. */
   startRule(): void {
     this.ruleStart[this.rules++] = this.count;
-    this.ruleStart[this.rules] = this.count;
   }
 
   add(keyword: string, normalized: string | undefined): void {
     this.keywords[this.count] = keyword;
     this.normalized[this.count++] = normalized;
-    this.ruleStart[this.rules] = this.count;
   }
 
   /** The normalized form of keyword `k` of rule `r` if it was recorded for this very `keyword`, else `undefined`. */
   lookup(r: number, k: number, keyword: string): string | undefined {
     if (r >= this.rules) return undefined;
     const at = (this.ruleStart[r] as number) + k;
-    return at < (this.ruleStart[r + 1] as number) && this.keywords[at] === keyword ? this.normalized[at] : undefined;
+    const end = r + 1 < this.rules ? (this.ruleStart[r + 1] as number) : this.count;
+    return at < end && this.keywords[at] === keyword ? this.normalized[at] : undefined;
   }
 
   /** Whether the keywords were normalized with `options`. */

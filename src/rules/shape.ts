@@ -15,6 +15,15 @@ import {
   RuleSetSchema,
   WindowSchema,
 } from "./schema.js";
+import { isValidated } from "./validated.js";
+
+/**
+ * Why `ruleSet` does not have the shape of a rule set, or `undefined` when it does. A set
+ * `parseRuleSet` returned has none to report: the parse checked it.
+ */
+export function shapeIssuesOf(ruleSet: RuleSet): RuleSetIssue[] | undefined {
+  return isValidated(ruleSet) ? undefined : parseShape(ruleSet).issues;
+}
 
 /** `data` as a rule set with its defaults filled in, or the issues that say why it is not one. */
 export function parseShape(data: unknown): { ruleSet: RuleSet; issues?: never } | { issues: RuleSetIssue[] } {
