@@ -341,6 +341,18 @@ const TRY_AGAIN = /^40(P01|001)$/;
 const sqlState = (error: unknown): string =>
   typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "";
 
+/** `run`, run again (up to three times in all) while the database rolls it back for a deadlock or a serialization failure. */
+async function untilNotRolledBack<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (TRY_AGAIN.test(sqlState(error)) && attempt < 3) continue;
+      throw error;
+    }
+  }
+}
+
 /**
  * Creates a PostgreSQL store. With `url`, connects first and throws one-line
  * {@link StoreConnectionError} when the database cannot be reached.
@@ -387,24 +399,24 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       column((item) => item.reward?.stock ?? null),
       column((item) => item.now),
     ];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await pool.query<BatchRow>(
+    let result: pg.QueryResult<BatchRow>;
+    try {
+      result = await untilNotRolledBack(() =>
+        pool.query<BatchRow>(
           `SELECT * FROM ${t("claim_batch")}($1::text[], $2::boolean[], $3::bigint[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::bigint[])`,
           values,
+        ),
+      );
+    } catch (error) {
+      if (sqlState(error) === "42883" && String((error as Error).message).includes("claim_batch"))
+        throw new Error(
+          `the PostgreSQL schema "${schema}" has no line_responder_claim_batch function (schema version 3): run store.migrate() once after upgrading line-responder`,
         );
-        const rows: BatchRow[] = new Array(items.length);
-        for (const row of result.rows) rows[order[row.n - 1] as number] = row;
-        return rows;
-      } catch (error) {
-        if (TRY_AGAIN.test(sqlState(error)) && attempt < 3) continue;
-        if (sqlState(error) === "42883" && String((error as Error).message).includes("claim_batch"))
-          throw new Error(
-            `the PostgreSQL schema "${schema}" has no line_responder_claim_batch function (schema version 3): run store.migrate() once after upgrading line-responder`,
-          );
-        throw error;
-      }
+      throw error;
     }
+    const rows: BatchRow[] = new Array(items.length);
+    for (const row of result.rows) rows[order[row.n - 1] as number] = row;
+    return rows;
   }
 
   /**
@@ -418,20 +430,14 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     // In one order of keys, as the claim batches insert events, so concurrent batches do not deadlock.
     const eventIds = [...expiries.keys()].sort();
     const values = [eventIds, eventIds.map((id) => expiries.get(id))];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await pool.query(
-          `INSERT INTO ${t("events")} (event_id, expires_at, state)
-           SELECT u.e, u.x, 'done' FROM unnest($1::text[], $2::bigint[]) AS u(e, x)
-           ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'done'`,
-          values,
-        );
-        return;
-      } catch (error) {
-        if (TRY_AGAIN.test(sqlState(error)) && attempt < 3) continue;
-        throw error;
-      }
-    }
+    await untilNotRolledBack(() =>
+      pool.query(
+        `INSERT INTO ${t("events")} (event_id, expires_at, state)
+         SELECT u.e, u.x, 'done' FROM unnest($1::text[], $2::bigint[]) AS u(e, x)
+         ON CONFLICT (event_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, state = 'done'`,
+        values,
+      ),
+    );
   }
 
   /**
