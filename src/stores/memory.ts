@@ -3,10 +3,10 @@ import {
   type ClaimRewardInput,
   type ClaimRewardResult,
   type ClaimStatus,
-  claimId,
   claimOrder,
   cursorAfter,
   isAfter,
+  newClaim,
   perUserCap,
   RESUMABLE,
   type RewardClaim,
@@ -78,22 +78,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     const count = claimed.get(rewardId) ?? 0;
     if (stock !== undefined && count >= stock) return { outcome: "out-of-stock" };
     const slot = mine.length + 1;
-    const claim: RewardClaim = {
-      id: claimId(rewardId, userId, slot),
-      rewardId,
-      userId,
-      slot,
-      eventId,
-      status: "pending",
-      attempts: 0,
-      attemptEpoch: 0,
-      reason: null,
-      sentMessageIds: [],
-      unconfirmed: null,
-      leaseUntil,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const claim = newClaim({ rewardId, userId, eventId }, slot, leaseUntil, now);
     claims.set(claim.id, claim);
     const latestClaim = byTime[byTime.length - 1];
     if (latestClaim && claimOrder(latestClaim, claim) > 0) sorted = false;

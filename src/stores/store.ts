@@ -195,6 +195,31 @@ export function claimId(rewardId: string, userId: string, slot: number): string 
   return `${rewardId}:${userId}:${slot}`;
 }
 
+/** A claim as a store makes it: pending, never attempted, leased until `leaseUntil` (0: not leased). */
+export function newClaim(
+  { rewardId, userId, eventId }: Pick<RewardClaim, "rewardId" | "userId" | "eventId">,
+  slot: number,
+  leaseUntil: number,
+  now: number,
+): RewardClaim {
+  return {
+    id: claimId(rewardId, userId, slot),
+    rewardId,
+    userId,
+    slot,
+    eventId,
+    status: "pending",
+    attempts: 0,
+    attemptEpoch: 0,
+    reason: null,
+    sentMessageIds: [],
+    unconfirmed: null,
+    leaseUntil,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /** How many claims a user may hold on a reward under `limit`. */
 export function perUserCap(limit: RewardLimit): number {
   return limit === "once-per-user" ? 1 : limit === "unlimited" ? Number.POSITIVE_INFINITY : limit.perUser;
