@@ -1,10 +1,22 @@
 -- line-responder store schema, version 3: claims and event leases decided in batches (group
 -- commit). One call takes many callers' requests and decides each in the order given, as one
--- statement and one commit; it returns one row per request (n is its position).
+-- statement and one commit; it returns one row per request (n is its position). A claim it made is
+-- answered by its slot alone (claim NULL): the caller made the request and knows the rest of the
+-- new row, so the row is neither turned into JSON nor sent back.
+-- A database migrated by a development build before that has the function with every claim in
+-- full, a result of another shape, which CREATE OR REPLACE cannot change: that one is dropped first.
+DO $$
+DECLARE
+  earlier regprocedure := to_regprocedure('"public".line_responder_claim_batch(text[], boolean[], bigint[], text[], text[], float8[], float8[], bigint[])');
+BEGIN
+  IF earlier IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE oid = earlier AND 'claim_slot' = ANY (proargnames)) THEN
+    EXECUTE 'DROP FUNCTION ' || earlier::text;
+  END IF;
+END $$;
 CREATE OR REPLACE FUNCTION "public".line_responder_claim_batch(
   event_ids text[], takes boolean[], lease_untils bigint[], reward_ids text[], user_ids text[],
   caps float8[], stocks float8[], nows bigint[])
-RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb)
+RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb, claim_slot integer)
 LANGUAGE plpgsql AS $$
 DECLARE
   k integer;
@@ -18,7 +30,6 @@ DECLARE
   settled boolean[] := array_fill(false, ARRAY[size]);
   taken boolean[] := array_fill(false, ARRAY[size]);
   ks integer[];
-  made jsonb[];
   j integer;
 BEGIN
   -- The common batch: no two requests share an event, a user's claim or a claim's event, and
@@ -58,6 +69,7 @@ BEGIN
         event_outcome := 'new';
         reward_outcome := NULL;
         claim := NULL;
+        claim_slot := NULL;
         RETURN NEXT;
       END IF;
     END LOOP;
@@ -67,8 +79,8 @@ BEGIN
       SELECT u.r || ':' || u.u || ':1', u.r, u.u, 1, u.e, 'pending', u.l, u.now, u.now
       FROM unnest(event_ids, takes, lease_untils, reward_ids, user_ids, nows) WITH ORDINALITY AS u(e, t, l, r, u, now, k)
       WHERE u.r IS NOT NULL AND (NOT u.t OR taken[u.k]) ORDER BY u.r, u.u
-      ON CONFLICT DO NOTHING RETURNING *)
-    SELECT array_agg(u.k ORDER BY u.k), array_agg(to_jsonb(inserted) ORDER BY u.k) INTO ks, made
+      ON CONFLICT DO NOTHING RETURNING reward_id, event_id)
+    SELECT array_agg(u.k ORDER BY u.k) INTO ks
     FROM inserted JOIN unnest(event_ids, reward_ids) WITH ORDINALITY AS u(e, r, k)
       ON u.r = inserted.reward_id AND u.e = inserted.event_id;
     FOR j IN 1 .. coalesce(array_length(ks, 1), 0) LOOP
@@ -76,7 +88,8 @@ BEGIN
       n := ks[j];
       event_outcome := CASE WHEN takes[ks[j]] THEN 'new' END;
       reward_outcome := 'new';
-      claim := made[j];
+      claim := NULL;
+      claim_slot := 1;
       RETURN NEXT;
     END LOOP;
   END IF;
@@ -86,6 +99,7 @@ BEGIN
     event_outcome := NULL;
     reward_outcome := NULL;
     claim := NULL;
+    claim_slot := NULL;
     IF taken[k] THEN
       event_outcome := 'new';
     ELSIF takes[k] THEN
@@ -115,7 +129,7 @@ BEGIN
       IF FOUND THEN
         IF counted_reward = reward_ids[k] THEN counted := counted + 1; END IF;
         reward_outcome := 'new';
-        claim := to_jsonb(c);
+        claim_slot := c.slot;
         RETURN NEXT;
         CONTINUE;
       END IF;
@@ -165,7 +179,7 @@ BEGIN
     RETURNING * INTO c;
     IF counted_reward = reward_ids[k] THEN counted := counted + 1; END IF;
     reward_outcome := 'new';
-    claim := to_jsonb(c);
+    claim_slot := c.slot;
     RETURN NEXT;
   END LOOP;
 END;

@@ -22,7 +22,7 @@ import pg from "pg";
 import { type ClaimRow, CLAIM_PATCH_COLUMNS as COLUMNS, claimFromRow } from "./claim-row.js";
 import { checkGroupCommit, createGroupCommit, type GroupCommitOptions } from "./group-commit.js";
 import type { BeginEventResult, ClaimPatch, ClaimRewardInput, ClaimRewardResult, Store } from "./store.js";
-import { claimOrder, cursorAfter, perUserCap, readCursor } from "./store.js";
+import { claimOrder, cursorAfter, newClaim, perUserCap, readCursor } from "./store.js";
 import { StoreConnectionError } from "./store-error.js";
 
 export type { GroupCommitOptions };
@@ -107,11 +107,23 @@ CREATE INDEX IF NOT EXISTS line_responder_claims_user ON "public".line_responder
 
 const CLAIM_BATCH = `-- line-responder store schema, version 3: claims and event leases decided in batches (group
 -- commit). One call takes many callers' requests and decides each in the order given, as one
--- statement and one commit; it returns one row per request (n is its position).
+-- statement and one commit; it returns one row per request (n is its position). A claim it made is
+-- answered by its slot alone (claim NULL): the caller made the request and knows the rest of the
+-- new row, so the row is neither turned into JSON nor sent back.
+-- A database migrated by a development build before that has the function with every claim in
+-- full, a result of another shape, which CREATE OR REPLACE cannot change: that one is dropped first.
+DO $$
+DECLARE
+  earlier regprocedure := to_regprocedure('"public".line_responder_claim_batch(text[], boolean[], bigint[], text[], text[], float8[], float8[], bigint[])');
+BEGIN
+  IF earlier IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE oid = earlier AND 'claim_slot' = ANY (proargnames)) THEN
+    EXECUTE 'DROP FUNCTION ' || earlier::text;
+  END IF;
+END $$;
 CREATE OR REPLACE FUNCTION "public".line_responder_claim_batch(
   event_ids text[], takes boolean[], lease_untils bigint[], reward_ids text[], user_ids text[],
   caps float8[], stocks float8[], nows bigint[])
-RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb)
+RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb, claim_slot integer)
 LANGUAGE plpgsql AS $$
 DECLARE
   k integer;
@@ -125,7 +137,6 @@ DECLARE
   settled boolean[] := array_fill(false, ARRAY[size]);
   taken boolean[] := array_fill(false, ARRAY[size]);
   ks integer[];
-  made jsonb[];
   j integer;
 BEGIN
   -- The common batch: no two requests share an event, a user's claim or a claim's event, and
@@ -165,6 +176,7 @@ BEGIN
         event_outcome := 'new';
         reward_outcome := NULL;
         claim := NULL;
+        claim_slot := NULL;
         RETURN NEXT;
       END IF;
     END LOOP;
@@ -174,8 +186,8 @@ BEGIN
       SELECT u.r || ':' || u.u || ':1', u.r, u.u, 1, u.e, 'pending', u.l, u.now, u.now
       FROM unnest(event_ids, takes, lease_untils, reward_ids, user_ids, nows) WITH ORDINALITY AS u(e, t, l, r, u, now, k)
       WHERE u.r IS NOT NULL AND (NOT u.t OR taken[u.k]) ORDER BY u.r, u.u
-      ON CONFLICT DO NOTHING RETURNING *)
-    SELECT array_agg(u.k ORDER BY u.k), array_agg(to_jsonb(inserted) ORDER BY u.k) INTO ks, made
+      ON CONFLICT DO NOTHING RETURNING reward_id, event_id)
+    SELECT array_agg(u.k ORDER BY u.k) INTO ks
     FROM inserted JOIN unnest(event_ids, reward_ids) WITH ORDINALITY AS u(e, r, k)
       ON u.r = inserted.reward_id AND u.e = inserted.event_id;
     FOR j IN 1 .. coalesce(array_length(ks, 1), 0) LOOP
@@ -183,7 +195,8 @@ BEGIN
       n := ks[j];
       event_outcome := CASE WHEN takes[ks[j]] THEN 'new' END;
       reward_outcome := 'new';
-      claim := made[j];
+      claim := NULL;
+      claim_slot := 1;
       RETURN NEXT;
     END LOOP;
   END IF;
@@ -193,6 +206,7 @@ BEGIN
     event_outcome := NULL;
     reward_outcome := NULL;
     claim := NULL;
+    claim_slot := NULL;
     IF taken[k] THEN
       event_outcome := 'new';
     ELSIF takes[k] THEN
@@ -222,7 +236,7 @@ BEGIN
       IF FOUND THEN
         IF counted_reward = reward_ids[k] THEN counted := counted + 1; END IF;
         reward_outcome := 'new';
-        claim := to_jsonb(c);
+        claim_slot := c.slot;
         RETURN NEXT;
         CONTINUE;
       END IF;
@@ -272,7 +286,7 @@ BEGIN
     RETURNING * INTO c;
     IF counted_reward = reward_ids[k] THEN counted := counted + 1; END IF;
     reward_outcome := 'new';
-    claim := to_jsonb(c);
+    claim_slot := c.slot;
     RETURN NEXT;
   END LOOP;
 END;
@@ -281,6 +295,9 @@ $$;
 
 const MIGRATIONS = [MIGRATION, EVENT_STATE, CLAIM_BATCH];
 
+/** The claim a batch request makes: the reward, the user, the limit and the stock. */
+type BatchReward = Omit<ClaimRewardInput, "eventId" | "now">;
+
 /** One caller's request in a batch: a `beginEvent` (`take`) or a `claimReward`. */
 interface BatchItem {
   eventId: string;
@@ -288,7 +305,7 @@ interface BatchItem {
   take: boolean;
   /** The event's lease and the claim's: `now + leaseMs` for beginEvent, 0 for claimReward (which never resumes). */
   leaseUntil: number;
-  reward?: Omit<ClaimRewardInput, "eventId" | "now">;
+  reward?: BatchReward;
   now: number;
 }
 
@@ -303,7 +320,10 @@ interface BatchRow {
   n: number;
   event_outcome: "new" | "busy" | "duplicate" | null;
   reward_outcome: ClaimRewardResult["outcome"] | null;
+  /** The claim found; `null` for one the batch made, which is answered by its slot. */
   claim: ClaimRow | null;
+  /** The slot of a claim the batch made. */
+  claim_slot: number | null;
 }
 
 /** Whether a claim takes the reward's lock (stock, or a per-user count above one) in the batch function. */
@@ -467,10 +487,16 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     return items.map(() => undefined);
   });
 
-  const rewardResult = (row: BatchRow): ClaimRewardResult =>
-    row.reward_outcome === "out-of-stock" || row.claim === null
-      ? { outcome: "out-of-stock" }
-      : { outcome: row.reward_outcome ?? "duplicate", claim: claimFromRow(row.claim) };
+  /** The claim result of `row`, the answer to `request`; a claim the batch made is the one `request` asked for. */
+  function rewardResult(row: BatchRow, request: BatchItem & { reward: BatchReward }): ClaimRewardResult {
+    if (row.claim !== null && row.reward_outcome !== "out-of-stock")
+      return { outcome: row.reward_outcome ?? "duplicate", claim: claimFromRow(row.claim) };
+    if (row.reward_outcome === "new" && row.claim_slot !== null) {
+      const made = { ...request.reward, eventId: request.eventId };
+      return { outcome: "new", claim: newClaim(made, row.claim_slot, request.leaseUntil, request.now) };
+    }
+    return { outcome: "out-of-stock" };
+  }
 
   const store: PostgresStore = {
     async migrate() {
@@ -480,16 +506,11 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     async beginEvent({ eventId, leaseMs, reward, now = Date.now() }): Promise<BeginEventResult> {
       // Now and then, clear ids whose time has passed, so the table stays the size of the TTL window.
       if (++calls % 200 === 0) await pool.query(`DELETE FROM ${t("events")} WHERE expires_at <= $1`, [now]);
-      const row = await batches.submit({
-        eventId,
-        take: true,
-        leaseUntil: now + leaseMs,
-        now,
-        ...(reward ? { reward } : {}),
-      });
+      const request: BatchItem = { eventId, take: true, leaseUntil: now + leaseMs, now, ...(reward ? { reward } : {}) };
+      const row = await batches.submit(request);
       const event = row.event_outcome ?? "busy";
       if (event !== "new" || !reward) return { event };
-      return { event, reward: rewardResult(row) };
+      return { event, reward: rewardResult(row, { ...request, reward }) };
     },
 
     async finishEvent(eventId, ttlMs, now = Date.now()) {
@@ -502,7 +523,8 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
 
     async claimReward({ rewardId, userId, eventId, limit, stock, now = Date.now() }) {
       const reward = { rewardId, userId, limit, ...(stock === undefined ? {} : { stock }) };
-      return rewardResult(await batches.submit({ eventId, take: false, leaseUntil: 0, reward, now }));
+      const request = { eventId, take: false, leaseUntil: 0, reward, now };
+      return rewardResult(await batches.submit(request), request);
     },
 
     async updateClaim(id, patch, now = Date.now()) {

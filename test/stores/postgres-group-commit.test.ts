@@ -305,4 +305,59 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
     await store.migrate();
     expect((await store.claimReward(gift("U1", "e1"))).outcome).toBe("new");
   });
+  it("a claim the batch made and answered by its slot is the claim as stored, field for field", async () => {
+    const { store } = await open();
+    const now = 1_700_000_000_123;
+    // The batch's set-based path (64 new users), its row-by-row path (a second slot, a stocked
+    // reward), and beginEvent's claims, leased to the caller.
+    const made = await Promise.all([
+      ...Array.from({ length: 64 }, (_, i) => store.claimReward(gift(`U${i}`, `e${i}`, { now }))),
+      store.claimReward(gift("U0", "s1", { rewardId: "stamp", limit: { perUser: 2 }, now })),
+      store.claimReward(gift("U0", "s2", { rewardId: "stamp", limit: { perUser: 2 }, now })),
+      store.claimReward(gift("U0", "c1", { rewardId: "coupon", stock: 3, now })),
+    ]);
+    const begun = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.beginEvent({
+          eventId: `b${i}`,
+          leaseMs: 60_000,
+          now,
+          reward: { rewardId: "keyword", userId: `K${i}`, limit: "once-per-user" },
+        }),
+      ),
+    );
+    const returned = [
+      ...made.map((r) => (r.outcome === "new" ? r.claim : r.outcome)),
+      ...begun.map((r) => (r.event === "new" && r.reward?.outcome === "new" ? r.reward.claim : r)),
+    ];
+    expect(returned.filter((claim) => typeof claim !== "object" || !("id" in claim))).toEqual([]);
+    const stored = new Map((await store.listClaims({ limit: 500 })).claims.map((c) => [c.id, c]));
+    expect(stored.size).toBe(75);
+    for (const claim of returned) expect(claim).toEqual(stored.get((claim as { id: string }).id));
+    expect(returned).toContainEqual(expect.objectContaining({ id: "stamp:U0:2", slot: 2, leaseUntil: 0 }));
+    expect(returned).toContainEqual(expect.objectContaining({ id: "keyword:K7:1", leaseUntil: now + 60_000 }));
+  });
+
+  it("migrate() replaces the function a development build made, whose result had no claim_slot", async () => {
+    const data = await postgres.open();
+    cleanups.push(data.cleanup);
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const { schemaSql } = await import("../../src/stores/postgres.js");
+    const sql = schemaSql(data.schema);
+    await admin.query(sql.slice(0, sql.indexOf("-- line-responder store schema, version 3")));
+    // The earlier shape: the same arguments, every claim in full, no claim_slot.
+    await admin.query(`CREATE FUNCTION ${data.schema}.line_responder_claim_batch(
+      event_ids text[], takes boolean[], lease_untils bigint[], reward_ids text[], user_ids text[],
+      caps float8[], stocks float8[], nows bigint[])
+      RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb)
+      LANGUAGE sql AS $$ SELECT 1, NULL::text, NULL::text, NULL::jsonb $$`);
+    const store = await createPostgresStore({ url: DATABASE_URL, schema: data.schema as string });
+    cleanups.push(async () => store.close?.());
+    await store.migrate();
+    await store.migrate(); // and again: nothing left to replace
+    const result = await store.claimReward(gift("U1", "e1"));
+    expect(result.outcome === "new" && result.claim).toEqual((await store.listClaims({})).claims[0]);
+  });
 });
