@@ -7,7 +7,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClaimRewardInput, ClaimRewardResult, Store } from "../../src/index.js";
-import { createPostgresStore, type PostgresStoreOptions } from "../../src/stores/postgres.js";
+import { createPostgresStore, type PostgresStoreOptions, schemaSql } from "../../src/stores/postgres.js";
 import { DATABASE_URL, targets } from "./targets.js";
 
 const postgres = targets.find((t) => t.name === "postgres") as (typeof targets)[number];
@@ -43,6 +43,21 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
     const store = await createPostgresStore({ url: DATABASE_URL, schema: data.schema as string, ...options });
     cleanups.push(async () => store.close?.());
     return { store, schema: data.schema as string };
+  }
+
+  /** A fresh schema with versions 1 and 2 of the schema only, a store on it, and a client to change it. */
+  async function openBeforeVersion3() {
+    const data = await postgres.open();
+    cleanups.push(data.cleanup);
+    const schema = data.schema as string;
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const sql = schemaSql(schema);
+    await admin.query(sql.slice(0, sql.indexOf("-- line-responder store schema, version 3")));
+    const store = await createPostgresStore({ url: DATABASE_URL, schema });
+    cleanups.push(async () => store.close?.());
+    return { store, schema, admin };
   }
 
   const gift = (userId: string, eventId: string, extra: Partial<ClaimRewardInput> = {}): ClaimRewardInput => ({
@@ -288,23 +303,15 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("a schema migrated before group commit names the fix: run migrate()", async () => {
-    const data = await postgres.open();
-    cleanups.push(data.cleanup);
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    cleanups.push(() => admin.end());
     // Versions 1 and 2 only, as an existing deployment has them.
-    const { schemaSql } = await import("../../src/stores/postgres.js");
-    const sql = schemaSql(data.schema);
-    await admin.query(sql.slice(0, sql.indexOf("-- line-responder store schema, version 3")));
-    const store = await createPostgresStore({ url: DATABASE_URL, schema: data.schema as string });
-    cleanups.push(async () => store.close?.());
+    const { store, schema } = await openBeforeVersion3();
     await expect(store.claimReward(gift("U1", "e1"))).rejects.toThrow(
-      `the PostgreSQL schema "${data.schema}" has no line_responder_claim_batch function (schema version 3): run store.migrate() once after upgrading line-responder`,
+      `the PostgreSQL schema "${schema}" has no line_responder_claim_batch function (schema version 3): run store.migrate() once after upgrading line-responder`,
     );
     await store.migrate();
     expect((await store.claimReward(gift("U1", "e1"))).outcome).toBe("new");
   });
+
   it("a claim the batch made and answered by its slot is the claim as stored, field for field", async () => {
     const { store } = await open();
     const now = 1_700_000_000_123;
@@ -339,22 +346,13 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("migrate() replaces the function a development build made, whose result had no claim_slot", async () => {
-    const data = await postgres.open();
-    cleanups.push(data.cleanup);
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    const { schemaSql } = await import("../../src/stores/postgres.js");
-    const sql = schemaSql(data.schema);
-    await admin.query(sql.slice(0, sql.indexOf("-- line-responder store schema, version 3")));
+    const { store, schema, admin } = await openBeforeVersion3();
     // The earlier shape: the same arguments, every claim in full, no claim_slot.
-    await admin.query(`CREATE FUNCTION ${data.schema}.line_responder_claim_batch(
+    await admin.query(`CREATE FUNCTION ${schema}.line_responder_claim_batch(
       event_ids text[], takes boolean[], lease_untils bigint[], reward_ids text[], user_ids text[],
       caps float8[], stocks float8[], nows bigint[])
       RETURNS TABLE (n integer, event_outcome text, reward_outcome text, claim jsonb)
       LANGUAGE sql AS $$ SELECT 1, NULL::text, NULL::text, NULL::jsonb $$`);
-    const store = await createPostgresStore({ url: DATABASE_URL, schema: data.schema as string });
-    cleanups.push(async () => store.close?.());
     await store.migrate();
     await store.migrate(); // and again: nothing left to replace
     const result = await store.claimReward(gift("U1", "e1"));
