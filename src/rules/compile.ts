@@ -5,7 +5,7 @@
  */
 import { checkRuleSet } from "./check.js";
 import { RuleSetError } from "./issues.js";
-import { isActive, KeywordIndex, NO_ENTRY, SOURCE_BIT } from "./keyword-index.js";
+import { KeywordIndex, NO_ENTRY, SOURCE_BIT } from "./keyword-index.js";
 import {
   foldCodes,
   foldedCodes,
@@ -178,7 +178,7 @@ export function compileRules(ruleSet: RuleSet): RuleMatcher {
         if (seen.has(entry.rule.rank)) continue;
         seen.add(entry.rule.rank);
         let outcome: CandidateOutcome;
-        if (isActive(entry.rule, at, sourceBit)) {
+        if (index.isActive(entry.order, at, sourceBit)) {
           outcome = match === null ? "matched" : "outranked";
           if (match === null) match = toMatch(entry.order, normalized);
         } else if ((entry.rule.sourceMask & sourceBit) === 0) outcome = "source-not-allowed";

@@ -52,11 +52,6 @@ export interface KeywordHit {
   readonly start: number;
 }
 
-/** Whether the rule may answer at `at` (epoch ms) for a message from a source with bit `sourceBit`. */
-export function isActive(rule: IndexedRule, at: number, sourceBit: number): boolean {
-  return (rule.sourceMask & sourceBit) !== 0 && at >= rule.from && at < rule.until;
-}
-
 /** What a search answers when no keyword wins. */
 export const NO_ENTRY = -1;
 
@@ -202,9 +197,9 @@ export class KeywordIndex {
     this.hasWindows = hasWindows;
 
     // Entries with one normalized keyword are chained in order (`sameKeyword`, -1 ends a chain),
-    // appended through `chainEnd` (chain head -> last entry): one map lookup per keyword, and a
-    // map write only for a keyword not seen before. Patterns (contains and prefix keywords) get
-    // ids in order of first sight.
+    // appended through `chainEnd` (chain head -> last entry): one table probe per keyword
+    // (`addIfAbsent` finds its chain's head or starts one). Patterns (contains and prefix
+    // keywords) get ids in order of first sight.
     const sameKeyword = new Int32Array(entryCount).fill(-1);
     const chainEnd = new Int32Array(entryCount);
     const exact = new StringTable(exactCount);
@@ -336,7 +331,8 @@ export class KeywordIndex {
     return this.bestOfRegexes(fromCharCodes(codes, length), at, sourceBit, best);
   }
 
-  private isActive(order: number, at: number, sourceBit: number): boolean {
+  /** Whether the rule of entry `order` may answer at `at` (epoch ms) for a message from a source with bit `sourceBit`. */
+  isActive(order: number, at: number, sourceBit: number): boolean {
     const rule = this.entryRule[order] as number;
     return (
       ((this.ruleSourceMask[rule] as number) & sourceBit) !== 0 &&

@@ -487,12 +487,12 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     return items.map(() => undefined);
   });
 
-  /** The claim result of `row`, the answer to `request`; a claim the batch made is the one `request` asked for. */
-  function rewardResult(row: BatchRow, request: BatchItem & { reward: BatchReward }): ClaimRewardResult {
+  /** The claim result of `row`, the answer to `request`; a claim the batch made is the `reward` that `request` asked for. */
+  function rewardResult(row: BatchRow, reward: BatchReward, request: BatchItem): ClaimRewardResult {
     if (row.claim !== null && row.reward_outcome !== "out-of-stock")
       return { outcome: row.reward_outcome ?? "duplicate", claim: claimFromRow(row.claim) };
     if (row.reward_outcome === "new" && row.claim_slot !== null) {
-      const made = { ...request.reward, eventId: request.eventId };
+      const made = { rewardId: reward.rewardId, userId: reward.userId, eventId: request.eventId };
       return { outcome: "new", claim: newClaim(made, row.claim_slot, request.leaseUntil, request.now) };
     }
     return { outcome: "out-of-stock" };
@@ -510,7 +510,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       const row = await batches.submit(request);
       const event = row.event_outcome ?? "busy";
       if (event !== "new" || !reward) return { event };
-      return { event, reward: rewardResult(row, { ...request, reward }) };
+      return { event, reward: rewardResult(row, reward, request) };
     },
 
     async finishEvent(eventId, ttlMs, now = Date.now()) {
@@ -524,7 +524,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     async claimReward({ rewardId, userId, eventId, limit, stock, now = Date.now() }) {
       const reward = { rewardId, userId, limit, ...(stock === undefined ? {} : { stock }) };
       const request = { eventId, take: false, leaseUntil: 0, reward, now };
-      return rewardResult(await batches.submit(request), request);
+      return rewardResult(await batches.submit(request), reward, request);
     },
 
     async updateClaim(id, patch, now = Date.now()) {
