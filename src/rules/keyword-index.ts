@@ -4,6 +4,7 @@
  * matcher (the best active keyword) and by lint (every keyword a text meets).
  */
 import { AhoCorasick } from "./aho-corasick.js";
+import { arrayOfLength } from "./array-of-length.js";
 import {
   fromCharCodes,
   normalizeResolved,
@@ -147,8 +148,8 @@ export class KeywordIndex {
     const entryRule = new Int32Array(entryCount);
     const entryKeywordIndex = new Int32Array(entryCount);
     const entryKind = new Uint8Array(entryCount);
-    const entryKeyword: string[] = new Array(entryCount);
-    const entryNormalized: string[] = new Array(entryCount);
+    const entryKeyword = arrayOfLength<string>(entryCount);
+    const entryNormalized = arrayOfLength<string>(entryCount);
     let hasWindows = false;
     let order = 0;
     for (let rank = 0; rank < ruleCount; rank++) {

@@ -8,6 +8,7 @@
  * options. Normalization depends on nothing else, so the result is always what normalizing the
  * keyword again would give.
  */
+import { arrayOfLength } from "./array-of-length.js";
 import type { ResolvedNormalizeOptions } from "./normalize.js";
 import type { RuleSet } from "./schema.js";
 
@@ -28,8 +29,8 @@ export class NormalizedKeywords {
     keywordCount: number,
   ) {
     this.ruleStart = new Int32Array(ruleCount);
-    this.keywords = new Array(keywordCount);
-    this.normalized = new Array(keywordCount);
+    this.keywords = arrayOfLength(keywordCount);
+    this.normalized = arrayOfLength(keywordCount);
   }
 
   /** Starts the next rule's keywords; call once per rule, in file order. */

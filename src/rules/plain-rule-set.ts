@@ -11,7 +11,9 @@
  * the top-level options) go through the schema's own parts, whose results are the same as
  * inside the whole. `test/rules/plain-rule-set.test.ts` checks both claims with fast-check.
  */
+
 import { MAX_TEXT_LENGTH } from "../line/messages.js";
+import { arrayOfLength } from "./array-of-length.js";
 import { MessageSchema, RuleSchema, type RuleSet, RuleSetSchema, WindowSchema } from "./schema.js";
 
 type Plain = Record<string, unknown>;
@@ -36,7 +38,7 @@ export function parsePlainRuleSet(data: unknown): RuleSet | undefined {
   const normalize = shape.normalize.safeParse(data.normalize);
   const rewards = shape.rewards.safeParse(data.rewards);
   if (!(version.success && timezone.success && normalize.success && rewards.success)) return undefined;
-  const parsed: Rule[] = new Array(rules.length);
+  const parsed = arrayOfLength<Rule>(rules.length);
   for (let i = 0; i < rules.length; i++) {
     const rule = parseRule(rules[i]);
     if (rule === undefined) return undefined;
@@ -184,7 +186,7 @@ function nonEmptyStrings(value: unknown): string[] | undefined {
     const item: unknown = value[0];
     return isNonEmptyString(item) ? [item] : undefined;
   }
-  const copy: string[] = new Array(value.length);
+  const copy = arrayOfLength<string>(value.length);
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (!isNonEmptyString(item)) return undefined;
@@ -195,7 +197,7 @@ function nonEmptyStrings(value: unknown): string[] | undefined {
 
 function parseSources(value: unknown): Rule["sources"] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  const copy: Rule["sources"] = new Array(value.length);
+  const copy: Rule["sources"] = arrayOfLength(value.length);
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (item !== "user" && item !== "group" && item !== "room") return undefined;
@@ -211,7 +213,7 @@ function parseMessages(value: unknown): Message[] | undefined {
     const message = parseTextMessage(value[0]) ?? parseOtherMessage(value[0]);
     return message === undefined ? undefined : [message];
   }
-  const copy: Message[] = new Array(value.length);
+  const copy = arrayOfLength<Message>(value.length);
   for (let i = 0; i < value.length; i++) {
     const message = parseTextMessage(value[i]) ?? parseOtherMessage(value[i]);
     if (message === undefined) return undefined;

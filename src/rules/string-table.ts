@@ -1,3 +1,5 @@
+import { arrayOfLength } from "./array-of-length.js";
+
 /**
  * A hash table from strings to numbers, sized once for the keys it will hold, for loading rule
  * sets: a `Map` grew and rehashed its way to 100,000 keyword or id strings four times slower.
@@ -18,7 +20,7 @@ export class StringTable {
   constructor(private readonly capacity: number) {
     const bits = Math.max(3, 32 - Math.clz32(Math.max(capacity, 1) * 2 - 1));
     this.slots = new Int32Array(2 << bits).fill(-1);
-    this.keys = new Array(1 << bits);
+    this.keys = arrayOfLength(1 << bits);
     this.mask = (1 << bits) - 1;
   }
 
