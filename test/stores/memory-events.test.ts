@@ -6,14 +6,16 @@ import { createMemoryStore, type Store } from "../../src/index.js";
 const HOUR = 3_600_000;
 const begin = (store: Store, eventId: string, now = 0) => store.beginEvent({ eventId, leaseMs: HOUR, now });
 const seen = async (store: Store, eventId: string, now = 0) => (await begin(store, eventId, now)).event;
+/** Begins and finishes `eventId` at time 0, remembered for `ttlMs`. */
+async function remember(store: Store, eventId: string, ttlMs = HOUR): Promise<void> {
+  await begin(store, eventId);
+  await store.finishEvent(eventId, ttlMs, 0);
+}
 
 describe("memory store: the events it remembers", () => {
   it("forgets the oldest event once maxEvents newer ones arrived, and no other", async () => {
     const store = createMemoryStore({ maxEvents: 3 });
-    for (const id of ["a", "b", "c", "d"]) {
-      await begin(store, id);
-      await store.finishEvent(id, HOUR, 0);
-    }
+    for (const id of ["a", "b", "c", "d"]) await remember(store, id);
     expect(await seen(store, "b")).toBe("duplicate");
     expect(await seen(store, "c")).toBe("duplicate");
     expect(await seen(store, "d")).toBe("duplicate");
@@ -34,10 +36,8 @@ describe("memory store: the events it remembers", () => {
 
   it("drops an expired event, and a released one, whatever their place in the queue", async () => {
     const store = createMemoryStore({ maxEvents: 10 });
-    await begin(store, "short");
-    await store.finishEvent("short", 1_000, 0);
-    await begin(store, "long");
-    await store.finishEvent("long", HOUR, 0);
+    await remember(store, "short", 1_000);
+    await remember(store, "long");
     await begin(store, "released");
     await store.releaseEvent("released");
     expect(await seen(store, "short", 999)).toBe("duplicate");
@@ -51,8 +51,7 @@ describe("memory store: the events it remembers", () => {
     const store = createMemoryStore({ maxEvents: max });
     const count = 5_000; // past the queue's cut (it moves its live part down after 1,024 dropped)
     for (let i = 0; i < count; i++) {
-      await begin(store, `e${i}`);
-      await store.finishEvent(`e${i}`, HOUR, 0);
+      await remember(store, `e${i}`);
       // Some events are released again at once, so stale places sit between live ones.
       if (i % 7 === 0) await store.releaseEvent(`e${i}`);
     }
