@@ -3,7 +3,6 @@
  * prefix and contains keywords in one Aho-Corasick automaton, regexes on RE2. Shared by the
  * matcher (the best active keyword) and by lint (every keyword a text meets).
  */
-
 import { AhoCorasick } from "./aho-corasick.js";
 import { arrayOfLength } from "./array-of-length.js";
 import {

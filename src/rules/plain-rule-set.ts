@@ -11,7 +11,6 @@
  * the top-level options) go through the schema's own parts, whose results are the same as
  * inside the whole. `test/rules/plain-rule-set.test.ts` checks both claims with fast-check.
  */
-
 import { MAX_TEXT_LENGTH } from "../line/messages.js";
 import { arrayOfLength } from "./array-of-length.js";
 import { MessageSchema, RuleSchema, type RuleSet, RuleSetSchema, WindowSchema } from "./schema.js";
