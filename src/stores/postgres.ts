@@ -180,13 +180,16 @@ BEGIN
         RETURN NEXT;
       END IF;
     END LOOP;
+    -- The user's claim is the one key checked before each row goes in (not all three unique keys:
+    -- that check was a fifth of the work). A row that breaks another key, its event held by another
+    -- user's claim, refuses the statement, and the caller then sends each request alone.
     WITH inserted AS (
       INSERT INTO "public".line_responder_claims
         (id, reward_id, user_id, slot, event_id, status, lease_until, created_at, updated_at)
       SELECT u.r || ':' || u.u || ':1', u.r, u.u, 1, u.e, 'pending', u.l, u.now, u.now
       FROM unnest(event_ids, takes, lease_untils, reward_ids, user_ids, nows) WITH ORDINALITY AS u(e, t, l, r, u, now, k)
       WHERE u.r IS NOT NULL AND (NOT u.t OR taken[u.k]) ORDER BY u.r, u.u
-      ON CONFLICT DO NOTHING RETURNING reward_id, event_id)
+      ON CONFLICT (reward_id, user_id, slot) DO NOTHING RETURNING reward_id, event_id)
     SELECT array_agg(u.k ORDER BY u.k) INTO ks
     FROM inserted JOIN unnest(event_ids, reward_ids) WITH ORDINALITY AS u(e, r, k)
       ON u.r = inserted.reward_id AND u.e = inserted.event_id;

@@ -174,6 +174,29 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
     expect((await store.listClaims({})).claims.map((c) => c.userId).sort()).toEqual(["U0", "U1", "U2", "U4", "U5"]);
   });
 
+  it("a claim whose event another user's claim holds gets the answer it gets alone, and its batch is claimed", async () => {
+    const counted = countingPool();
+    const { schema } = await open();
+    const store = await createPostgresStore({ pool: counted.pool, schema });
+    cleanups.push(() => counted.pool.end());
+    // A grant key reused for a second user: the event "grant:spring" already has U0's claim.
+    await store.claimReward(gift("U0", "grant:spring"));
+    const requests = [gift("U1", "e1"), gift("U2", "grant:spring"), gift("U3", "e3")];
+    const results = await Promise.all(requests.map((request) => store.claimReward(request)));
+    expect(results.map((r) => r.outcome !== "out-of-stock" && [r.outcome, r.claim.id])).toEqual([
+      ["new", "gift:U1:1"],
+      ["duplicate", "gift:U0:1"],
+      ["new", "gift:U3:1"],
+    ]);
+    // The same answers alone, on a fresh schema: what the batch gave is what each request gets by itself.
+    const alone = await open({ groupCommit: { maxBatch: 1 } });
+    await alone.store.claimReward(gift("U0", "grant:spring"));
+    const aloneResults = [];
+    for (const request of requests) aloneResults.push(await alone.store.claimReward(request));
+    expect(aloneResults.map((r) => r.outcome)).toEqual(results.map((r) => r.outcome));
+    expect((await store.listClaims({})).claims.map((c) => c.userId).sort()).toEqual(["U0", "U1", "U3"]);
+  });
+
   it("a batch whose connection is terminated mid-statement fails every caller and records nothing; retries claim once", async () => {
     const application = `lr-group-${process.pid}-${Date.now()}`;
     const url = `${DATABASE_URL}${DATABASE_URL.includes("?") ? "&" : "?"}application_name=${application}`;
