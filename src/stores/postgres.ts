@@ -138,6 +138,7 @@ DECLARE
   taken boolean[] := array_fill(false, ARRAY[size]);
   ks integer[];
   j integer;
+  decided integer := 0;
 BEGIN
   -- The common batch: no two requests share an event, a user's claim or a claim's event, and
   -- every claim is once per user without stock. Then requests cannot affect each other, and new
@@ -172,6 +173,7 @@ BEGIN
       taken[j] := true;
       IF reward_ids[j] IS NULL THEN
         settled[j] := true;
+        decided := decided + 1;
         n := j;
         event_outcome := 'new';
         reward_outcome := NULL;
@@ -193,14 +195,14 @@ BEGIN
     SELECT array_agg(u.k ORDER BY u.k) INTO ks
     FROM inserted JOIN unnest(event_ids, reward_ids) WITH ORDINALITY AS u(e, r, k)
       ON u.r = inserted.reward_id AND u.e = inserted.event_id;
-    FOR j IN 1 .. coalesce(array_length(ks, 1), 0) LOOP
-      settled[ks[j]] := true;
-      n := ks[j];
-      event_outcome := CASE WHEN takes[ks[j]] THEN 'new' END;
-      reward_outcome := 'new';
-      claim := NULL;
-      claim_slot := 1;
-      RETURN NEXT;
+    RETURN QUERY SELECT m.i, CASE WHEN takes[m.i] THEN 'new' END, 'new', NULL::jsonb, 1 FROM unnest(ks) AS m(i);
+    -- Usually every request is decided here: then no row needs the loop below.
+    decided := decided + coalesce(array_length(ks, 1), 0);
+    IF decided = size THEN
+      RETURN;
+    END IF;
+    FOREACH j IN ARRAY coalesce(ks, '{}') LOOP
+      settled[j] := true;
     END LOOP;
   END IF;
   FOR k IN 1 .. size LOOP

@@ -85,7 +85,22 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
       Array.from({ length: 64 }, (_, i) => `gift:U${i}:1`),
     );
     expect(counted.rows).toEqual([64, 64]);
-    expect((await store.listClaims({ limit: 200 })).claims).toHaveLength(64);
+    // Half known users, half new, as events (beginEvent): the new half claims, the known half's new
+    // events are taken and their claims are duplicates, all in one statement.
+    const mixed = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        store.beginEvent({ eventId: `m${i}`, leaseMs: 60_000, reward: gift(`U${i + 32}`, "") }),
+      ),
+    );
+    expect(mixed.map((r) => r.event === "new" && r.reward?.outcome !== "out-of-stock" && r.reward?.claim.id)).toEqual(
+      Array.from({ length: 64 }, (_, i) => `gift:U${i + 32}:1`),
+    );
+    expect(mixed.map((r) => r.event === "new" && r.reward?.outcome)).toEqual([
+      ...Array(32).fill("duplicate"),
+      ...Array(32).fill("new"),
+    ]);
+    expect(counted.rows).toEqual([64, 64, 64]);
+    expect((await store.listClaims({ limit: 200 })).claims).toHaveLength(96);
   });
 
   it("one user in one batch: the first event claims, the later ones are duplicates of it; perUser 2 gives two slots", async () => {
