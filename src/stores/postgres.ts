@@ -140,16 +140,16 @@ DECLARE
   j integer;
   decided integer := 0;
 BEGIN
-  -- The common batch: no two requests share an event, a user's claim or a claim's event, and
-  -- every claim is once per user without stock. Then requests cannot affect each other, and new
-  -- events and new claims are inserted with one statement each; what found a row already there
-  -- (a redelivery, a duplicate) is decided one by one below, as every request of other batches.
-  SELECT count(DISTINCT u.e) FILTER (WHERE u.t) = count(*) FILTER (WHERE u.t)
-     AND count(DISTINCT (u.r, u.e)) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
-     AND count(DISTINCT (u.r, u.u)) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
+  -- The common batch: no two requests share an event, no two claims share a user (stricter than
+  -- needed, and cheaper to count than pairs), and every claim is once per user without stock.
+  -- Then requests cannot affect each other, and new events and new claims are inserted with one
+  -- statement each; what found a row already there (a redelivery, a duplicate) is decided one by
+  -- one below, as every request of other batches.
+  SELECT count(DISTINCT u.e) = count(*)
+     AND count(DISTINCT u.u) FILTER (WHERE u.r IS NOT NULL) = count(*) FILTER (WHERE u.r IS NOT NULL)
      AND NOT coalesce(bool_or(u.r IS NOT NULL AND (u.cap <> 1 OR u.stock IS NOT NULL)), false),
          coalesce(bool_or(u.r IS NOT NULL AND (u.cap <> 1 OR u.stock IS NOT NULL)), false)
-  INTO simple, locking FROM unnest(event_ids, takes, reward_ids, user_ids, caps, stocks) AS u(e, t, r, u, cap, stock);
+  INTO simple, locking FROM unnest(event_ids, reward_ids, user_ids, caps, stocks) AS u(e, r, u, cap, stock);
   -- Rewards with a stock or a per-user count above one are locked before any row, in one order,
   -- so that two batches never wait on each other in a cycle.
   IF locking THEN

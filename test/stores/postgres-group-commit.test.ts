@@ -212,6 +212,37 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
     expect((await store.listClaims({})).claims.map((c) => c.userId).sort()).toEqual(["U0", "U1", "U3"]);
   });
 
+  it("one user claiming two rewards, and one event claiming two, in one batch: one statement, the answers each gets alone", async () => {
+    const counted = countingPool();
+    const { schema } = await open();
+    const store = await createPostgresStore({ pool: counted.pool, schema });
+    cleanups.push(() => counted.pool.end());
+    const stamp = (userId: string, eventId: string) => gift(userId, eventId, { rewardId: "stamp" });
+    const requests = [gift("U1", "e1"), stamp("U1", "e2"), gift("U2", "e3"), stamp("U2", "e3"), gift("U3", "e4")];
+    const results = await Promise.all(requests.map((request) => store.claimReward(request)));
+    expect(counted.rows).toEqual([5]);
+    expect(results.map((r) => r.outcome !== "out-of-stock" && [r.outcome, r.claim.id, r.claim.eventId])).toEqual([
+      ["new", "gift:U1:1", "e1"],
+      ["new", "stamp:U1:1", "e2"],
+      ["new", "gift:U2:1", "e3"],
+      ["new", "stamp:U2:1", "e3"],
+      ["new", "gift:U3:1", "e4"],
+    ]);
+    const alone = await open({ groupCommit: { maxBatch: 1 } });
+    const aloneResults = [];
+    for (const request of requests) aloneResults.push(await alone.store.claimReward(request));
+    expect(aloneResults.map((r) => r.outcome !== "out-of-stock" && r.claim.id)).toEqual(
+      results.map((r) => r.outcome !== "out-of-stock" && r.claim.id),
+    );
+    expect((await store.listClaims({})).claims.map((c) => c.id).sort()).toEqual([
+      "gift:U1:1",
+      "gift:U2:1",
+      "gift:U3:1",
+      "stamp:U1:1",
+      "stamp:U2:1",
+    ]);
+  });
+
   it("a batch whose connection is terminated mid-statement fails every caller and records nothing; retries claim once", async () => {
     const application = `lr-group-${process.pid}-${Date.now()}`;
     const url = `${DATABASE_URL}${DATABASE_URL.includes("?") ? "&" : "?"}application_name=${application}`;
