@@ -179,29 +179,38 @@ async function indexCost(admin: pg.Client, schemas: string[]): Promise<void> {
   }
 }
 
-/** `line_responder_claims_user` as `user`, a constraint's index by its columns. */
+/** An index as its columns, `unique` or `primary key` before them: `unique (reward_id, event_id)`. */
 function describe(index: { name: string; definition: string; primary: boolean; unique: boolean }): string {
   const columns = /\((.*)\)$/.exec(index.definition)?.[1] ?? index.name;
   return `${index.primary ? "primary key " : index.unique ? "unique " : ""}(${columns})`;
 }
 
 const admin = new pg.Client({ connectionString: DATABASE_URL });
-await admin.connect();
-const schemas: string[] = [];
-try {
-  if (!(await serverCpuVisible(admin))) {
-    console.log("skipped: the PostgreSQL server is not on this machine, so its CPU time cannot be read");
-  } else {
-    const { rows } = await admin.query<{ version: string; collation: string }>(
-      "SELECT current_setting('server_version') AS version, datcollate AS collation FROM pg_database WHERE datname = current_database()",
-    );
+const reached = await admin.connect().then(
+  () => true,
+  (error: Error) => {
     console.log(
-      `# PostgreSQL claim cost: server ${rows[0]?.version}, database collation ${rows[0]?.collation}, median of ${ROUNDS} interleaved rounds, ${CLAIMS_PER_ROUND.toLocaleString("en-US")} new claims a round each\n`,
+      `skipped: no PostgreSQL at ${DATABASE_URL.replace(/:[^:@/]*@/, ":***@")} (${error.message}); set DATABASE_URL`,
     );
-    await batchCost(admin, schemas);
-    await indexCost(admin, schemas);
+    return false;
+  },
+);
+const schemas: string[] = [];
+if (reached)
+  try {
+    if (!(await serverCpuVisible(admin))) {
+      console.log("skipped: the PostgreSQL server is not on this machine, so its CPU time cannot be read");
+    } else {
+      const { rows } = await admin.query<{ version: string; collation: string }>(
+        "SELECT current_setting('server_version') AS version, datcollate AS collation FROM pg_database WHERE datname = current_database()",
+      );
+      console.log(
+        `# PostgreSQL claim cost: server ${rows[0]?.version}, database collation ${rows[0]?.collation}, median of ${ROUNDS} interleaved rounds, ${CLAIMS_PER_ROUND.toLocaleString("en-US")} new claims a round each\n`,
+      );
+      await batchCost(admin, schemas);
+      await indexCost(admin, schemas);
+    }
+  } finally {
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
   }
-} finally {
-  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-}
