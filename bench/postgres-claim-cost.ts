@@ -12,10 +12,9 @@
  *
  *   npm run bench:pg-cost
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { createPostgresStore } from "../src/stores/postgres.js";
-import { DATABASE_URL } from "../test/stores/targets.js";
+import { DATABASE_URL, type StoreTarget, targets } from "../test/stores/targets.js";
 import { median } from "./median.js";
 import { serverCpu, serverCpuVisible } from "./postgres-cpu.js";
 
@@ -53,15 +52,17 @@ async function measuredConnection(admin: pg.Client) {
   };
 }
 
-/** The store's schema, migrated by the store, in a new PostgreSQL schema of this run. */
-async function migratedSchema(admin: pg.Client, schemas: string[]): Promise<string> {
-  const schema = `lr_cost_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  schemas.push(schema);
-  const store = await createPostgresStore({ url: DATABASE_URL, schema });
-  await store.migrate();
-  await store.close?.();
-  return schema;
+const postgres = targets.find((t) => t.name === "postgres") as StoreTarget;
+
+/** Cleanups of the schemas this run made, run at its end. */
+const cleanups: (() => Promise<void>)[] = [];
+
+/** A new PostgreSQL schema migrated by the store: the store tests' own target, dropped at the end. */
+async function migratedSchema(): Promise<string> {
+  const data = await postgres.open();
+  cleanups.push(data.cleanup);
+  await data.instance(); // migrates
+  return data.schema as string;
 }
 
 /** The claims table's indexes, in the order they are dropped: plain ones, then unique ones, the primary key last. */
@@ -85,8 +86,8 @@ async function claimIndexes(admin: pg.Client, schema: string) {
 }
 
 /** Part 1: server CPU per call of the batch function, by batch size, and the line through them. */
-async function batchCost(admin: pg.Client, schemas: string[]): Promise<void> {
-  const schema = await migratedSchema(admin, schemas);
+async function batchCost(admin: pg.Client): Promise<void> {
+  const schema = await migratedSchema();
   const connection = await measuredConnection(admin);
   const call = `SELECT * FROM "${schema}".line_responder_claim_batch($1::text[], $2::boolean[], $3::bigint[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::bigint[])`;
   const perCall = new Map<number, number[]>(BATCH_SIZES.map((size) => [size, []]));
@@ -131,13 +132,13 @@ async function batchCost(admin: pg.Client, schemas: string[]): Promise<void> {
 }
 
 /** Part 2: the same insert into tables with fewer and fewer of the claims indexes. */
-async function indexCost(admin: pg.Client, schemas: string[]): Promise<void> {
-  const first = await migratedSchema(admin, schemas);
+async function indexCost(admin: pg.Client): Promise<void> {
+  const first = await migratedSchema();
   const indexes = await claimIndexes(admin, first);
   // Table k has the first k indexes of `indexes` dropped.
   const tables: { schema: string; kept: string }[] = [];
   for (let dropped = 0; dropped <= indexes.length; dropped++) {
-    const schema = dropped === 0 ? first : await migratedSchema(admin, schemas);
+    const schema = dropped === 0 ? first : await migratedSchema();
     for (const index of indexes.slice(0, dropped))
       await admin.query(
         index.constraint === null
@@ -195,7 +196,6 @@ const reached = await admin.connect().then(
     return false;
   },
 );
-const schemas: string[] = [];
 if (reached)
   try {
     if (!(await serverCpuVisible(admin))) {
@@ -207,10 +207,10 @@ if (reached)
       console.log(
         `# PostgreSQL claim cost: server ${rows[0]?.version}, database collation ${rows[0]?.collation}, median of ${ROUNDS} interleaved rounds, ${CLAIMS_PER_ROUND.toLocaleString("en-US")} new claims a round each\n`,
       );
-      await batchCost(admin, schemas);
-      await indexCost(admin, schemas);
+      await batchCost(admin);
+      await indexCost(admin);
     }
   } finally {
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const cleanup of cleanups) await cleanup();
     await admin.end();
   }
