@@ -45,6 +45,24 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
     return { store, schema: data.schema as string };
   }
 
+  /** A fresh schema, migrated, and a store on it through a {@link countingPool}, which counts its batches. */
+  async function openCounted() {
+    const counted = countingPool();
+    const { schema } = await open();
+    const store = await createPostgresStore({ pool: counted.pool, schema });
+    cleanups.push(() => counted.pool.end());
+    return { store, counted, schema };
+  }
+
+  /** Each of `requests` sent alone, one after another (`maxBatch: 1`) on a fresh schema where `before` was claimed first. */
+  async function answersAlone(requests: ClaimRewardInput[], before: ClaimRewardInput[] = []) {
+    const { store } = await open({ groupCommit: { maxBatch: 1 } });
+    for (const request of before) await store.claimReward(request);
+    const results: ClaimRewardResult[] = [];
+    for (const request of requests) results.push(await store.claimReward(request));
+    return results;
+  }
+
   /** A fresh schema with versions 1 and 2 of the schema only, a store on it, and a client to change it. */
   async function openBeforeVersion3() {
     const data = await postgres.open();
@@ -70,10 +88,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("64 concurrent claims of 64 users go out in one statement; each caller gets its own new claim", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store, counted } = await openCounted();
     const results = await Promise.all(Array.from({ length: 64 }, (_, i) => store.claimReward(gift(`U${i}`, `e${i}`))));
     expect(results.map((r) => r.outcome === "new" && [r.claim.id, r.claim.eventId, r.claim.slot])).toEqual(
       Array.from({ length: 64 }, (_, i) => [`gift:U${i}:1`, `e${i}`, 1]),
@@ -145,10 +160,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("stock running out inside one batch: the first callers in arrival order win, the rest are out of stock", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store, counted } = await openCounted();
     const users = Array.from({ length: 20 }, (_, i) => `U${String(19 - i).padStart(2, "0")}`); // arrival order differs from name order
     const coupon = (userId: string, eventId: string) => gift(userId, eventId, { rewardId: "coupon", stock: 5 });
     const results = await Promise.all(users.map((u) => store.claimReward(coupon(u, `e-${u}`))));
@@ -161,10 +173,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("a request the database refuses fails only its caller; the rest of its batch is claimed", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store, counted } = await openCounted();
     const users = ["U0", "U1", "U2", "bad\u0000user", "U4", "U5"];
     const settled = await Promise.allSettled(users.map((u, i) => store.claimReward(gift(u, `e${i}`))));
     expect(settled.map((s) => s.status)).toEqual([
@@ -190,10 +199,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("a claim whose event another user's claim holds gets the answer it gets alone, and its batch is claimed", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store } = await open();
     // A grant key reused for a second user: the event "grant:spring" already has U0's claim.
     await store.claimReward(gift("U0", "grant:spring"));
     const requests = [gift("U1", "e1"), gift("U2", "grant:spring"), gift("U3", "e3")];
@@ -204,19 +210,13 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
       ["new", "gift:U3:1"],
     ]);
     // The same answers alone, on a fresh schema: what the batch gave is what each request gets by itself.
-    const alone = await open({ groupCommit: { maxBatch: 1 } });
-    await alone.store.claimReward(gift("U0", "grant:spring"));
-    const aloneResults = [];
-    for (const request of requests) aloneResults.push(await alone.store.claimReward(request));
+    const aloneResults = await answersAlone(requests, [gift("U0", "grant:spring")]);
     expect(aloneResults.map((r) => r.outcome)).toEqual(results.map((r) => r.outcome));
     expect((await store.listClaims({})).claims.map((c) => c.userId).sort()).toEqual(["U0", "U1", "U3"]);
   });
 
   it("one user claiming two rewards, and one event claiming two, in one batch: one statement, the answers each gets alone", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store, counted } = await openCounted();
     const stamp = (userId: string, eventId: string) => gift(userId, eventId, { rewardId: "stamp" });
     const requests = [gift("U1", "e1"), stamp("U1", "e2"), gift("U2", "e3"), stamp("U2", "e3"), gift("U3", "e4")];
     const results = await Promise.all(requests.map((request) => store.claimReward(request)));
@@ -228,9 +228,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
       ["new", "stamp:U2:1", "e3"],
       ["new", "gift:U3:1", "e4"],
     ]);
-    const alone = await open({ groupCommit: { maxBatch: 1 } });
-    const aloneResults = [];
-    for (const request of requests) aloneResults.push(await alone.store.claimReward(request));
+    const aloneResults = await answersAlone(requests);
     expect(aloneResults.map((r) => r.outcome !== "out-of-stock" && r.claim.id)).toEqual(
       results.map((r) => r.outcome !== "out-of-stock" && r.claim.id),
     );
@@ -297,10 +295,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("64 concurrent finishEvent calls go out in one statement; an event finished twice keeps the later expiry", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store, counted, schema } = await openCounted();
     const ids = Array.from({ length: 64 }, (_, i) => `e${i}`);
     await Promise.all(ids.map((id) => store.beginEvent({ eventId: id, leaseMs: 60_000, now: 1000 })));
     // e0 twice in the batch: the later call (ttl 9000) is what one call after another would leave.
@@ -318,10 +313,7 @@ describe.skipIf(!postgres.available)("PostgreSQL group commit", () => {
   });
 
   it("a finishEvent the database refuses fails only its caller; the rest of its batch is done", async () => {
-    const counted = countingPool();
-    const { schema } = await open();
-    const store = await createPostgresStore({ pool: counted.pool, schema });
-    cleanups.push(() => counted.pool.end());
+    const { store, counted, schema } = await openCounted();
     const ids = ["f0", "f1", "bad\u0000event", "f3"];
     const settled = await Promise.allSettled(ids.map((id) => store.finishEvent(id, 5000, 1000)));
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
